@@ -1,0 +1,155 @@
+"""The typed, versioned results schema: the contract between analysis, rules, reports and batch.
+
+``results.json`` is a serialised :class:`ScreenResult`. Bump ``SCHEMA_VERSION`` (major for a
+breaking change, minor for an added field) whenever these models change; docs/results-schema.md
+describes every field.
+"""
+
+from datetime import UTC, datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+SCHEMA_VERSION = "1.0"
+
+Side = Literal["left", "right"]
+TestName = Literal["single-leg-squat", "squat"]
+ViewName = Literal["frontal", "oblique", "sagittal"]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class ClipInfo(_Model):
+    """What was decoded. Sizes are as displayed, after rotation metadata is applied."""
+
+    file: str
+    sha256: str
+    container: str
+    codec: str
+    width: int
+    height: int
+    rotation_deg: int = Field(description="display rotation applied (counter-clockwise)")
+    n_frames: int
+    duration_s: float
+    fps_container: float | None = Field(description="the container's nominal average rate")
+    fps_measured: float = Field(description="from the decoded timestamps")
+    fps_effective: float = Field(description="distinct pictures per second")
+    repeated_frames: int = Field(description="frames identical to the one before")
+    variable_frame_rate: bool
+
+
+class ModelInfo(_Model):
+    name: str
+    sha256: str
+    source: str
+
+
+class PersonInfo(_Model):
+    """Which person was analysed, and how they were found."""
+
+    people_seen: int = Field(description="most people detected in one searched frame")
+    selection: str
+    crop_tracking: bool = Field(description="a crop around the person was tracked")
+    body_height_frac: float | None = Field(description="median body height / frame height")
+
+
+class Flag(_Model):
+    code: str
+    severity: Literal["info", "warning", "error"]
+    message: str
+
+
+class GapInfo(_Model):
+    """A stretch where a landmark stayed missing (too long to interpolate)."""
+
+    landmark: str
+    t_start: float
+    t_end: float
+
+
+class ViewInfo(_Model):
+    view: ViewName
+    source: Literal["auto", "override"]
+    body_yaw_deg: float | None = Field(description="hip-line rotation from facing the camera")
+    width_ratio: float | None = Field(description="shoulder width / trunk height in the image")
+    untrusted_metrics: list[str]
+    reason: str
+
+
+class StandingReference(_Model):
+    t_start: float
+    t_end: float
+    n_frames: int
+    source: Literal["auto", "override"]
+    leg_length_px: float = Field(description="median hip-ankle length of both legs")
+    fppa_deg: dict[Side, float | None]
+
+
+class Rep(_Model):
+    """One repetition (or one leg's part of a bilateral rep)."""
+
+    index: int = Field(description="1-based, in time order")
+    leg: Side | Literal["both"]
+    t_start: float
+    t_bottom: float
+    t_end: float
+    metrics: dict[str, float | None]
+    balance_lost: bool | None = None
+    excluded: bool = False
+    exclusion_reason: str | None = None
+    notes: list[str] = Field(default_factory=list)
+
+
+class MetricSummary(_Model):
+    """A metric over the used reps of one leg: median, and the worst rep with its time."""
+
+    label: str
+    unit: str
+    median: float | None
+    worst: float | None
+    worst_rep: int | None
+    worst_t: float | None
+    n_reps: int
+    reason: str | None = Field(default=None, description="why there is no value")
+
+
+class Exclusion(_Model):
+    rep: int
+    reason: str
+
+
+class LegSummary(_Model):
+    side: Side
+    reps_total: int
+    reps_used: int
+    excluded: list[Exclusion]
+    metrics: dict[str, MetricSummary]
+
+
+class ScreenResult(_Model):
+    """Everything one screen of one clip produced."""
+
+    schema_version: str = SCHEMA_VERSION
+    movescreen_version: str
+    created: str = Field(default_factory=lambda: datetime.now(UTC).isoformat(timespec="seconds"))
+    test: TestName
+    clip: ClipInfo
+    model: ModelInfo
+    person: PersonInfo
+    view: ViewInfo
+    standing: StandingReference
+    reps: list[Rep]
+    legs: dict[Side, LegSummary]
+    quality: list[Flag]
+    gaps: list[GapInfo]
+    notes: list[str]
+    athlete_height_cm: float | None = None
+
+    def to_json(self) -> str:
+        return self.model_dump_json(indent=2)
+
+    @classmethod
+    def from_json(cls, text: str) -> "ScreenResult":
+        return cls.model_validate_json(text)
