@@ -96,6 +96,9 @@ class Rep(_Model):
     t_bottom: float
     t_end: float
     metrics: dict[str, float | None]
+    at_t: dict[str, float] = Field(default_factory=dict, description="when each peak happened")
+    per_leg: dict[Side, dict[str, float | None]] = Field(
+        default_factory=dict, description="bilateral reps: each leg's own metrics")
     balance_lost: bool | None = None
     excluded: bool = False
     exclusion_reason: str | None = None
@@ -142,6 +145,7 @@ class ScreenResult(_Model):
     standing: StandingReference
     reps: list[Rep]
     legs: dict[Side, LegSummary]
+    bilateral: dict[str, MetricSummary] = Field(default_factory=dict)
     quality: list[Flag]
     gaps: list[GapInfo]
     notes: list[str]

@@ -1,0 +1,70 @@
+"""Per-frame angles and distances of both legs, each in its own leg frame (+x = medial)."""
+
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from . import geometry as g
+from .conditioning import ConditionedPose
+from .landmarks import LEGS, SIDES, Side, other
+
+Array = NDArray[np.float64]
+
+
+@dataclass(frozen=True)
+class Kinematics:
+    """Time series (T,) per frame. Angles in degrees; signs as in docs/metrics.md."""
+
+    t: Array
+    fppa: dict[Side, Array]  # + = valgus
+    knee_flexion: dict[Side, Array]  # 3D world-landmark estimate, 0 = straight
+    pelvis: dict[Side, Array]  # hip line in that leg's frame, + = the other side lower
+    trunk: dict[Side, Array]  # mid-hip -> mid-shoulder from vertical, + = toward that side
+    knee_medial_of_foot_px: dict[Side, Array]  # + = knee medial to the foot index
+    knee_x: dict[Side, Array]  # image x of the knee (pixels)
+    ankle_x: dict[Side, Array]
+    ankle_y: dict[Side, Array]  # image y (down) of the ankle
+    leg_length_px: dict[Side, Array]  # hip-ankle distance
+    mid_hip: Array  # (T, 2)
+    shoulder_width_px: Array
+    trunk_height_px: Array
+    hip_line_yaw_deg: Array  # rotation of the hip line out of the image plane (world)
+    medial_sign: dict[Side, float]
+
+
+def compute_kinematics(pose: ConditionedPose) -> Kinematics:
+    """Every per-frame signal the screens need."""
+    xy, world = pose.xy, pose.world
+    legs = {s: LEGS[s] for s in SIDES}
+    sign = {s: g.medial_sign(xy[:, legs[s].hip], xy[:, legs[other(s)].hip]) for s in SIDES}
+    mid_hip = g.midpoint(xy[:, legs["left"].hip], xy[:, legs["right"].hip])
+    mid_sh = g.midpoint(xy[:, legs["left"].shoulder], xy[:, legs["right"].shoulder])
+    fppa, flex, pelvis, trunk, kof = {}, {}, {}, {}, {}
+    for s in SIDES:
+        leg, sg = legs[s], sign[s]
+        hip, knee, ankle = (g.to_leg_frame(xy[:, i], sg) for i in (leg.hip, leg.knee, leg.ankle))
+        fppa[s] = g.fppa(hip, knee, ankle)
+        flex[s] = g.joint_flexion_3d(world[:, leg.hip], world[:, leg.knee], world[:, leg.ankle])
+        pelvis[s] = g.pelvic_obliquity(hip, g.to_leg_frame(xy[:, legs[other(s)].hip], sg))
+        trunk[s] = g.trunk_tilt(g.to_leg_frame(mid_hip, sg), g.to_leg_frame(mid_sh, sg))
+        kof[s] = knee[:, 0] - g.to_leg_frame(xy[:, leg.foot], sg)[:, 0]
+    hip_vec = world[:, legs["left"].hip] - world[:, legs["right"].hip]
+    yaw = np.degrees(np.arctan2(np.abs(hip_vec[:, 2]), np.abs(hip_vec[:, 0])))
+    return Kinematics(
+        t=pose.t,
+        fppa=fppa,
+        knee_flexion=flex,
+        pelvis=pelvis,
+        trunk=trunk,
+        knee_medial_of_foot_px=kof,
+        knee_x={s: xy[:, legs[s].knee, 0] for s in SIDES},
+        ankle_x={s: xy[:, legs[s].ankle, 0] for s in SIDES},
+        ankle_y={s: xy[:, legs[s].ankle, 1] for s in SIDES},
+        leg_length_px={s: g.distance(xy[:, legs[s].hip], xy[:, legs[s].ankle]) for s in SIDES},
+        mid_hip=mid_hip,
+        shoulder_width_px=g.distance(xy[:, legs["left"].shoulder], xy[:, legs["right"].shoulder]),
+        trunk_height_px=g.distance(mid_hip, mid_sh),
+        hip_line_yaw_deg=yaw,
+        medial_sign=sign,
+    )

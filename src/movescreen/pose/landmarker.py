@@ -1,0 +1,312 @@
+"""MediaPipe PoseLandmarker wrapper: find one person, then track a crop around them.
+
+The detector misses people who fill only a small part of the frame (a body at 15-20% of a 4K
+frame's height). So the first frame is *searched*: the whole frame, then zoomed overlapping
+tiles. The tallest person found is chosen (several may be visible), and from then on the
+landmarker (VIDEO mode, with its own temporal tracking) sees a crop around that person, moved
+only when the person nears its edge. A pose that jumps far from the tracked person is
+rejected, so a bystander never takes over.
+"""
+
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import cv2
+import numpy as np
+from numpy.typing import NDArray
+
+from ..landmarks import N_LANDMARKS
+from ..results import ModelInfo, PersonInfo
+from ..video import Frame
+from .models import ModelBundle
+from .roi import Box, square_around, tiles
+
+
+@dataclass(frozen=True)
+class PoseOptions:
+    """Tuning of detection and tracking (defaults suit a screening clip)."""
+
+    min_detection_confidence: float = 0.5
+    min_presence_confidence: float = 0.5
+    min_tracking_confidence: float = 0.5
+    full_frame_max_side: int = 1280
+    crop_max_side: int = 640
+    crop_when_body_below: float = 0.45  # fraction of frame height
+    crop_scale: float = 1.8  # crop side / body extent
+    search_every_s: float = 1.0
+    max_speed_body_per_s: float = 4.0  # identity gate: how fast the hips may move
+    max_size_change_per_s: float = 4.0  # and how fast the body's extent may change
+    search_people: int = 4
+
+
+@dataclass(frozen=True)
+class Detection:
+    """One person's landmarks in frame pixels (image) and metres (world)."""
+
+    xy: NDArray[np.float64]  # (33, 2)
+    world: NDArray[np.float64]  # (33, 3)
+    visibility: NDArray[np.float64]
+    presence: NDArray[np.float64]
+
+    @property
+    def box(self) -> Box:
+        return Box.around(self.xy)
+
+    @property
+    def hip_centre(self) -> NDArray[np.float64]:
+        return (self.xy[23] + self.xy[24]) / 2
+
+    @property
+    def height(self) -> float:
+        return max(self.box.h, 1.0)
+
+
+@dataclass
+class _Track:
+    """Mutable tracking state of one clip (owned by one PoseTracker)."""
+
+    roi: Box | None = None
+    last: Detection | None = None
+    last_t: float = -np.inf
+    ref_height: float = 0.0
+    last_search_t: float = -np.inf
+    people_seen: int = 0
+    selection: str = "no person found"
+    used_crop: bool = False
+    heights: list[float] = field(default_factory=list)
+
+
+def _quiet_native_logs() -> None:
+    """Silence MediaPipe's C++ INFO/WARNING chatter (only affects this process's logging)."""
+    os.environ.setdefault("GLOG_minloglevel", "2")
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+
+def _make_landmarker(model: ModelBundle, video: bool, num_poses: int, opts: PoseOptions):
+    _quiet_native_logs()
+    from mediapipe.tasks.python.core.base_options import BaseOptions
+    from mediapipe.tasks.python.vision import PoseLandmarker, PoseLandmarkerOptions
+    from mediapipe.tasks.python.vision.core.vision_task_running_mode import (
+        VisionTaskRunningMode,
+    )
+
+    mode = VisionTaskRunningMode.VIDEO if video else VisionTaskRunningMode.IMAGE
+    options = PoseLandmarkerOptions(
+        base_options=BaseOptions(model_asset_path=str(model.path)),
+        running_mode=mode,
+        num_poses=num_poses,
+        min_pose_detection_confidence=opts.min_detection_confidence,
+        min_pose_presence_confidence=opts.min_presence_confidence,
+        min_tracking_confidence=opts.min_tracking_confidence,
+    )
+    return PoseLandmarker.create_from_options(options)
+
+
+def _mp_image(rgb: NDArray[np.uint8]):
+    import mediapipe as mp
+
+    return mp.Image(image_format=mp.ImageFormat.SRGB, data=np.ascontiguousarray(rgb))
+
+
+def _crop(rgb: NDArray[np.uint8], box: Box, max_side: int) -> tuple[NDArray[np.uint8], float]:
+    """Crop ``box`` from the frame and shrink it to ``max_side``; returns (image, scale)."""
+    rows, cols = box.pixel_slices()
+    img = rgb[rows, cols]
+    h, w = img.shape[:2]
+    scale = min(1.0, max_side / max(h, w))
+    if scale < 1.0:
+        img = cv2.resize(img, (max(1, round(w * scale)), max(1, round(h * scale))),
+                         interpolation=cv2.INTER_AREA)
+    return np.ascontiguousarray(img), scale
+
+
+def _detections(result, box: Box) -> list[Detection]:
+    """Convert a PoseLandmarkerResult on a crop of ``box`` to frame-pixel detections."""
+    out = []
+    x0, y0 = round(box.x0), round(box.y0)
+    w, h = round(box.x1) - x0, round(box.y1) - y0
+    for lms, wlms in zip(result.pose_landmarks, result.pose_world_landmarks, strict=True):
+        arr = np.array([(p.x, p.y, p.visibility or 0.0, p.presence or 0.0) for p in lms],
+                       dtype=np.float64)
+        world = np.array([(p.x, p.y, p.z) for p in wlms], dtype=np.float64)
+        xy = np.column_stack((x0 + arr[:, 0] * w, y0 + arr[:, 1] * h))
+        out.append(Detection(xy, world, arr[:, 2], arr[:, 3]))
+    return out
+
+
+class PoseTracker:
+    """Runs the landmarker over a clip's frames for one chosen person."""
+
+    def __init__(self, model: ModelBundle, width: int, height: int,
+                 options: PoseOptions | None = None) -> None:
+        self.model = model
+        self.width, self.height = width, height
+        self.opts = options or PoseOptions()
+        self._video = _make_landmarker(model, True, 1, self.opts)
+        self._image = None
+        self._ts_ms = -1
+        self._state = _Track()
+
+    def close(self) -> None:
+        self._video.close()
+        if self._image is not None:
+            self._image.close()
+
+    def __enter__(self) -> "PoseTracker":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- searching -------------------------------------------------------------------------
+    def _search(self, rgb: NDArray[np.uint8]) -> list[Detection]:
+        """People in a frame: the whole frame first, then zoomed tiles (1/2, then 1/3 height)."""
+        if self._image is None:
+            self._image = _make_landmarker(self.model, False, self.opts.search_people,
+                                           self.opts)
+        full = Box.full(self.width, self.height)
+        found = self._detect_image(rgb, full, self.opts.full_frame_max_side)
+        for fraction in (0.5, 1 / 3):
+            if found:
+                break
+            for tile in tiles(self.width, self.height, fraction):
+                for det in self._detect_image(rgb, tile, self.opts.crop_max_side):
+                    if not any(det.box.iou(d.box) > 0.3 for d in found):
+                        found.append(det)
+        return found
+
+    def _detect_image(self, rgb: NDArray[np.uint8], box: Box, max_side: int) -> list[Detection]:
+        img, _ = _crop(rgb, box, max_side)
+        return _detections(self._image.detect(_mp_image(img)), box)
+
+    def _acquire(self, rgb: NDArray[np.uint8], t: float) -> None:
+        st = self._state
+        st.last_search_t = t
+        people = self._search(rgb)
+        if not people:
+            return
+        st.people_seen = max(st.people_seen, len(people))
+        if st.last is None:
+            chosen = max(people, key=lambda d: d.height)
+            frac_x = chosen.box.cx / self.width
+            st.selection = (
+                f"the only person in view (centre at {frac_x:.0%} of frame width)"
+                if len(people) == 1 else
+                f"the tallest of {len(people)} people in view (centre at {frac_x:.0%} of frame "
+                "width)"
+            )
+        else:  # re-acquiring: stay with whoever is nearest the last known position
+            chosen = min(people, key=lambda d: float(
+                np.linalg.norm(d.hip_centre - st.last.hip_centre)))
+        st.ref_height = max(st.ref_height, chosen.height)
+        self._set_roi(chosen)
+
+    def _set_roi(self, det: Detection) -> None:
+        st = self._state
+        if st.ref_height >= self.opts.crop_when_body_below * self.height:
+            new = None
+        else:
+            body = det.box
+            side = max(body.w, body.h, st.ref_height)
+            body = Box(body.cx - side / 2, body.cy - side / 2, body.cx + side / 2,
+                       body.cy + side / 2)
+            new = square_around(body, self.opts.crop_scale, self.width, self.height)
+            st.used_crop = True
+        if new != st.roi:
+            st.roi = new
+            if st.last is not None:  # its internal tracking assumed the old crop
+                self._reset_video()
+
+    def _reset_video(self) -> None:
+        self._video.close()
+        self._video = _make_landmarker(self.model, True, 1, self.opts)
+
+    # -- tracking --------------------------------------------------------------------------
+    def _plausible(self, det: Detection, t: float) -> bool:
+        st = self._state
+        if st.last is None:
+            return True
+        dt = max(t - st.last_t, 1e-3)
+        jump = float(np.linalg.norm(det.hip_centre - st.last.hip_centre))
+        if jump > self.opts.max_speed_body_per_s * st.ref_height * dt + 0.25 * st.ref_height:
+            return False
+        # a body does not shrink or grow by a third from one picture to the next
+        ratio = det.height / st.last.height
+        allowed = 1.0 + self.opts.max_size_change_per_s * dt
+        return 1.0 / allowed <= ratio <= allowed
+
+    def process(self, frame: Frame) -> Detection | None:
+        """Landmarks of the tracked person in this frame, or None."""
+        st = self._state
+        if st.last is None and frame.t - st.last_search_t >= self.opts.search_every_s:
+            self._acquire(frame.rgb, frame.t)
+        box = st.roi or Box.full(self.width, self.height)
+        max_side = self.opts.crop_max_side if st.roi else self.opts.full_frame_max_side
+        img, _ = _crop(frame.rgb, box, max_side)
+        self._ts_ms = max(self._ts_ms + 1, int(round(frame.t * 1000)))
+        dets = _detections(self._video.detect_for_video(_mp_image(img), self._ts_ms), box)
+        det = dets[0] if dets else None
+        if det is not None and not self._plausible(det, frame.t):
+            det = None
+            self._reset_video()  # its internal tracking went astray: detect afresh
+        if det is None:
+            lost_for = frame.t - st.last_t
+            if (st.last is not None and lost_for > 0.5
+                    and frame.t - st.last_search_t >= self.opts.search_every_s):
+                self._acquire(frame.rgb, frame.t)
+            return None
+        if st.last is None and st.people_seen == 0:
+            st.people_seen = 1
+            st.selection = (f"the person who came into view at {frame.t:.1f} s (centre at "
+                            f"{det.box.cx / self.width:.0%} of frame width)")
+        st.last, st.last_t = det, frame.t
+        st.heights.append(det.height)
+        st.ref_height = max(0.98 * st.ref_height, det.height)
+        if st.roi is not None and not st.roi.contains(det.box, margin=0.08):
+            self._set_roi(det)
+        return det
+
+    def person_info(self) -> PersonInfo:
+        st = self._state
+        frac = float(np.median(st.heights)) / self.height if st.heights else None
+        return PersonInfo(people_seen=st.people_seen, selection=st.selection,
+                          crop_tracking=st.used_crop, body_height_frac=frac)
+
+
+@dataclass
+class PoseArrays:
+    """Per-frame outputs being collected (grows frame by frame)."""
+
+    t: list[float] = field(default_factory=list)
+    xy: list[NDArray[np.float64]] = field(default_factory=list)
+    world: list[NDArray[np.float64]] = field(default_factory=list)
+    vis: list[NDArray[np.float64]] = field(default_factory=list)
+    pres: list[NDArray[np.float64]] = field(default_factory=list)
+    repeats: int = 0
+
+    def add(self, t: float, det: Detection | None) -> None:
+        self.t.append(t)
+        if det is None:
+            nan = np.full(N_LANDMARKS, np.nan)
+            self.xy.append(np.full((N_LANDMARKS, 2), np.nan))
+            self.world.append(np.full((N_LANDMARKS, 3), np.nan))
+            self.vis.append(nan)
+            self.pres.append(nan)
+        else:
+            self.xy.append(det.xy)
+            self.world.append(det.world)
+            self.vis.append(det.visibility)
+            self.pres.append(det.presence)
+
+
+def track_frames(frames: Iterable[Frame], model: ModelBundle, width: int, height: int,
+                 options: PoseOptions | None = None) -> tuple[PoseArrays, PersonInfo, ModelInfo]:
+    """Run the tracker over ``frames``; returns the stacked arrays and who was tracked."""
+    arrays = PoseArrays()
+    with PoseTracker(model, width, height, options) as tracker:
+        for frame in frames:
+            arrays.add(frame.t, tracker.process(frame))
+            arrays.repeats += frame.repeat
+        person = tracker.person_info()
+    return arrays, person, ModelInfo(name=model.name, sha256=model.sha256, source=model.source)

@@ -1,0 +1,1 @@
+"""One module per screen; each turns a PoseSequence into a ScreenResult."""

@@ -1,0 +1,283 @@
+"""What every squat-type screen shares: conditioning, standing, view, reps, aggregation."""
+
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+from numpy.typing import NDArray
+
+from .. import __version__
+from ..catalog import MetricDef
+from ..conditioning import ConditionedPose, ConditioningOptions, condition
+from ..errors import MovescreenError
+from ..events import (
+    RepWindow,
+    Standing,
+    ViewEstimate,
+    classify_view,
+    depth_pct,
+    find_standing,
+    leg_length,
+    reps_from_windows,
+    segment_reps,
+    steady_scale_span,
+)
+from ..kinematics import Kinematics, compute_kinematics
+from ..landmarks import LOWER_BODY, NAMES, Side
+from ..pose.sequence import PoseSequence
+from ..results import (
+    Exclusion,
+    Flag,
+    GapInfo,
+    LegSummary,
+    MetricSummary,
+    Rep,
+    StandingReference,
+    ViewInfo,
+    ViewName,
+)
+
+Array = NDArray[np.float64]
+FRONTAL_METRICS = ("fppa_peak_deg", "fppa_bottom_deg", "fppa_at_45_deg", "fppa_at_60_deg",
+                   "fppa_change_deg", "pelvic_drop_deg", "trunk_lean_deg", "knee_over_foot",
+                   "kasr_bottom", "pelvic_shift_pct")
+FPPA_WINDOW_MAX_FLEXION = 60.0
+MIN_LEG_VISIBILITY = 0.5
+
+
+@dataclass(frozen=True)
+class Overrides:
+    """User overrides of what is otherwise detected automatically."""
+
+    leg: Side | None = None
+    view: ViewName | None = None
+    standing: tuple[float, float] | None = None
+    reps: tuple[tuple[float, float], ...] | None = None
+
+
+@dataclass
+class Prepared:
+    """The clip after conditioning and event detection, ready for per-rep metrics."""
+
+    seq: PoseSequence
+    pose: ConditionedPose
+    k: Kinematics
+    standing: Standing
+    view: ViewEstimate
+    view_source: str
+    depth: Array
+    reps: list[RepWindow]
+    flags: list[Flag] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def frontal_trusted(self) -> bool:
+        return self.view.view == "frontal"
+
+    @property
+    def frontal_measurable(self) -> bool:
+        return self.view.view != "sagittal"
+
+
+def prepare(seq: PoseSequence, overrides: Overrides,
+            options: ConditioningOptions | None = None) -> Prepared:
+    """Condition the landmarks and find standing, view and reps (or take the overrides)."""
+    _require_legs_in_view(seq)
+    pose = condition(seq, options)
+    k = compute_kinematics(pose)
+    cut_flags = []
+    start, stop = steady_scale_span(k.t, leg_length(k))
+    if (start, stop) != (0, len(k.t)):
+        keep = np.zeros(len(k.t), dtype=bool)
+        keep[start:stop] = True
+        pose = _restrict(pose, keep)
+        k = compute_kinematics(pose)
+        cut_flags.append(Flag(code="camera_cut", severity="warning", message=(
+            f"The body's size in the picture jumps (a camera cut or zoom); only "
+            f"{k.t[start]:.1f}-{k.t[stop - 1]:.1f} s, the longest steady stretch, is analysed.")))
+    standing = find_standing(k, overrides.standing)
+    if standing.mask_size == 0 or not np.isfinite(standing.leg_length_px):
+        where = "in the --standing window" if overrides.standing else "anywhere in the clip"
+        raise MovescreenError(f"{seq.clip.file}: no standing frames {where}; start the clip "
+                              "standing still, facing the camera, whole body in view.")
+    view = classify_view(k, standing.frames)
+    view_source = "auto"
+    if overrides.view is not None:
+        view = ViewEstimate(overrides.view, view.width_ratio, view.yaw_deg)
+        view_source = "override"
+    depth = depth_pct(k, standing)
+    if overrides.reps:
+        reps = reps_from_windows(k.t, depth, list(overrides.reps))
+    else:
+        reps = segment_reps(k.t, depth)
+    prep = Prepared(seq, pose, k, standing, view, view_source, depth, reps, flags=cut_flags)
+    _quality_flags(prep)
+    return prep
+
+
+def _restrict(pose: ConditionedPose, keep: NDArray[np.bool_]) -> ConditionedPose:
+    """The same pose with every frame outside ``keep`` set missing."""
+    xy = np.where(keep[:, None, None], pose.xy, np.nan)
+    world = np.where(keep[:, None, None], pose.world, np.nan)
+    return replace(pose, xy=xy, world=world, observed=pose.observed & keep[:, None])
+
+
+def _require_legs_in_view(seq: PoseSequence) -> None:
+    has = seq.has_pose
+    if has.sum() == 0:
+        raise MovescreenError(f"{seq.clip.file}: no person was found in any frame.")
+    vis = np.nan_to_num(seq.visibility[has][:, LOWER_BODY], nan=0.0) >= MIN_LEG_VISIBILITY
+    seen = vis.mean(axis=0)
+    worst = int(np.argmin(seen))
+    if seen[worst] < 0.5:
+        raise MovescreenError(
+            f"{seq.clip.file}: the legs are not in view ({NAMES[LOWER_BODY[worst]]} visible in "
+            f"{seen[worst]:.0%} of frames with a person); film the whole body, head to feet, "
+            "from 2-3 m away."
+        )
+
+
+def _quality_flags(p: Prepared) -> None:
+    clip = p.seq.clip
+    flags = p.flags
+    if p.view.view != "frontal":
+        sev = "error" if p.view.view == "sagittal" else "warning"
+        flags.append(Flag(code="view", severity=sev, message=(
+            f"The camera view looks {p.view.view} (shoulder width {p.view.width_ratio:.2f} trunk "
+            "heights; facing the camera is ≥ 0.5): knee valgus, pelvic drop and trunk lean "
+            + ("cannot be measured; film from the front." if sev == "error" else
+               "are approximate; film straight from the front.")
+        )))
+    if clip.fps_effective < 15:
+        flags.append(Flag(code="frame_rate", severity="warning", message=(
+            f"Only {clip.fps_effective:.0f} distinct pictures per second: tempo and the deepest "
+            "point are imprecise; record at 30 fps or more.")))
+    if clip.repeated_frames > 0.2 * clip.n_frames:
+        flags.append(Flag(code="repeated_frames", severity="warning", message=(
+            f"{clip.repeated_frames} of {clip.n_frames} frames repeat the picture before: the "
+            f"clip holds {clip.fps_effective:.0f} distinct pictures per second, not "
+            f"{clip.fps_measured:.0f}.")))
+    pose_frac = float(p.seq.has_pose.mean())
+    if pose_frac < 0.9:
+        flags.append(Flag(code="visibility", severity="warning", message=(
+            f"A person was found in only {pose_frac:.0%} of frames; check lighting and that "
+            "nothing blocks the view.")))
+    for name, gap in p.pose.long_gaps(min_s=0.5)[:5]:
+        flags.append(Flag(code="gap", severity="info", message=(
+            f"{name} was not visible from {gap.t_start:.1f} to {gap.t_end:.1f} s.")))
+    if not p.reps:
+        flags.append(Flag(code="no_reps", severity="error", message=(
+            "No repetition was found: squat down and up at least 5 times, "
+            "starting and ending standing.")))
+
+
+def gaps(p: Prepared) -> list[GapInfo]:
+    return [GapInfo(landmark=n, t_start=g.t_start, t_end=g.t_end) for n, g in p.pose.long_gaps()]
+
+
+def view_info(p: Prepared) -> ViewInfo:
+    untrusted = [] if p.frontal_trusted else list(FRONTAL_METRICS)
+    reason = {
+        "frontal": "shoulders square to the camera",
+        "oblique": "body turned partly away from the camera: frontal-plane angles approximate",
+        "sagittal": "side view: frontal-plane angles not measurable from this view",
+    }[p.view.view]
+    return ViewInfo(view=p.view.view, source=p.view_source,  # type: ignore[arg-type]
+                    body_yaw_deg=_finite(p.view.yaw_deg), width_ratio=_finite(p.view.width_ratio),
+                    untrusted_metrics=untrusted, reason=reason)
+
+
+def standing_reference(p: Prepared, source: str) -> StandingReference:
+    f = p.standing.frames
+    return StandingReference(
+        t_start=float(p.k.t[f[0]]), t_end=float(p.k.t[f[-1]]), n_frames=len(f),
+        source=source,  # type: ignore[arg-type]
+        leg_length_px=p.standing.leg_length_px,
+        fppa_deg={s: _finite(np.nanmedian(p.k.fppa[s][f])) for s in ("left", "right")},
+    )
+
+
+def _finite(x: float) -> float | None:
+    return float(x) if x is not None and np.isfinite(x) else None
+
+
+def rep_slice(rep: RepWindow) -> slice:
+    return slice(rep.start, rep.end + 1)
+
+
+def peak(values: Array, t: Array, rep: RepWindow, mask: NDArray[np.bool_] | None = None,
+         mode: str = "max") -> tuple[float | None, float | None]:
+    """The largest (or smallest) finite value within a rep, and its time."""
+    sl = rep_slice(rep)
+    v = np.asarray(values[sl], dtype=np.float64).copy()
+    if mask is not None:
+        v[~mask[sl]] = np.nan
+    if not np.any(np.isfinite(v)):
+        return None, None
+    i = int(np.nanargmax(v) if mode == "max" else np.nanargmin(v))
+    return float(v[i]), float(t[sl][i])
+
+
+def at_flexion(fppa: Array, flexion: Array, rep: RepWindow, level: float) -> float | None:
+    """FPPA when knee flexion first reaches ``level`` on the way down (interpolated)."""
+    f = flexion[rep.start:rep.bottom + 1]
+    a = fppa[rep.start:rep.bottom + 1]
+    idx = np.flatnonzero(np.isfinite(f) & (f >= level))
+    if len(idx) == 0:
+        return None
+    i = int(idx[0])
+    if i == 0 or not np.isfinite(f[i - 1]) or not np.isfinite(a[i - 1]):
+        return _finite(a[i])
+    w = (level - f[i - 1]) / (f[i] - f[i - 1])
+    return _finite(a[i - 1] + w * (a[i] - a[i - 1]))
+
+
+def observed_fraction(p: Prepared, rep: RepWindow, landmarks: tuple[int, ...]) -> float:
+    """Share of a rep's frames in which all ``landmarks`` were visible in the raw data."""
+    obs = p.pose.observed[rep_slice(rep)][:, list(landmarks)]
+    return float(np.all(obs, axis=1).mean()) if len(obs) else 0.0
+
+
+def blank_unmeasurable(p: Prepared, metrics: dict[str, float | None]) -> None:
+    """Remove frontal-plane numbers a side view cannot support."""
+    if not p.frontal_measurable:
+        for name in FRONTAL_METRICS:
+            if name in metrics:
+                metrics[name] = None
+
+
+def summarise(values: list[tuple[Rep, dict[str, float | None]]], catalog: dict[str, MetricDef],
+              names: tuple[str, ...], unmeasurable: str | None) -> dict[str, MetricSummary]:
+    """Median and worst rep of each metric over the given (rep, metrics) pairs."""
+    out = {}
+    for name in names:
+        d = catalog[name]
+        pairs = [(r, m[name]) for r, m in values if m.get(name) is not None]
+        if not pairs:
+            reason = (unmeasurable if unmeasurable and name in FRONTAL_METRICS
+                      else "no rep gave a value")
+            out[name] = MetricSummary(label=d.label, unit=d.unit, median=None, worst=None,
+                                      worst_rep=None, worst_t=None, n_reps=0, reason=reason)
+            continue
+        vals = [float(v) for _, v in pairs]  # type: ignore[arg-type]
+        w = d.worst_of(vals)
+        rep = pairs[w][0]
+        out[name] = MetricSummary(
+            label=d.label, unit=d.unit, median=float(np.median(vals)), worst=vals[w],
+            worst_rep=rep.index, worst_t=rep.at_t.get(name, rep.t_bottom), n_reps=len(vals))
+    return out
+
+
+def leg_summary(side: Side, reps: list[Rep], pairs: list[tuple[Rep, dict[str, float | None]]],
+                catalog: dict[str, MetricDef], names: tuple[str, ...],
+                unmeasurable: str | None) -> LegSummary:
+    used = [(r, m) for r, m in pairs if not r.excluded]
+    return LegSummary(
+        side=side, reps_total=len(reps), reps_used=len(used),
+        excluded=[Exclusion(rep=r.index, reason=r.exclusion_reason or "") for r in reps
+                  if r.excluded],
+        metrics=summarise(used, catalog, names, unmeasurable),
+    )
+
+
+def version() -> str:
+    return __version__

@@ -1,0 +1,147 @@
+"""The single-leg squat screen: FPPA, pelvic drop, trunk lean, knee over foot, depth, tempo."""
+
+import numpy as np
+
+from ..catalog import load_catalog
+from ..conditioning import ConditioningOptions
+from ..events import RepWindow, free_foot_down, stance_leg
+from ..landmarks import LEGS, SIDES, L_HIP, L_SHOULDER, R_HIP, R_SHOULDER, Side
+from ..pose.sequence import PoseSequence
+from ..results import Flag, Rep, ScreenResult
+from .common import (
+    FPPA_WINDOW_MAX_FLEXION,
+    Overrides,
+    Prepared,
+    at_flexion,
+    blank_unmeasurable,
+    gaps,
+    leg_summary,
+    observed_fraction,
+    peak,
+    prepare,
+    standing_reference,
+    version,
+    view_info,
+)
+
+METRICS = ("fppa_peak_deg", "fppa_bottom_deg", "fppa_at_45_deg", "fppa_at_60_deg",
+           "fppa_change_deg", "pelvic_drop_deg", "trunk_lean_deg", "knee_over_foot",
+           "depth_pct", "knee_flexion_est_deg", "descent_s", "ascent_s")
+MIN_DEPTH_PCT = 10.0  # ~45 deg knee flexion seen from the front [proposed]
+MIN_OBSERVED = 0.5
+PROTOCOL_REPS = 5
+
+
+def leg_metrics(p: Prepared, w: RepWindow, side: Side) -> tuple[dict[str, float | None],
+                                                                 dict[str, float], list[str]]:
+    """The stance leg's metrics for one rep, when each peak happened, and notes."""
+    k, t, sf = p.k, p.k.t, p.standing.frames
+    length = p.standing.leg_length_px
+    flex = k.knee_flexion[side]
+    in_window = ~(flex > FPPA_WINDOW_MAX_FLEXION)  # NaN flexion keeps the frame
+    m: dict[str, float | None] = {}
+    at: dict[str, float] = {}
+    notes: list[str] = []
+
+    def put(name: str, value: float | None, when: float | None = None) -> None:
+        m[name] = value
+        if when is not None:
+            at[name] = when
+
+    put("fppa_peak_deg", *peak(k.fppa[side], t, w, in_window))
+    bottom_flex = flex[w.bottom]
+    if np.isfinite(bottom_flex) and bottom_flex > FPPA_WINDOW_MAX_FLEXION:
+        put("fppa_bottom_deg", None)
+        notes.append(f"deepest point at ~{bottom_flex:.0f} deg knee flexion, beyond the 45-60 "
+                     "deg window: FPPA there is foreshortened and not reported")
+    else:
+        put("fppa_bottom_deg", float(k.fppa[side][w.bottom]), float(t[w.bottom]))
+    put("fppa_at_45_deg", at_flexion(k.fppa[side], flex, w, 45.0))
+    put("fppa_at_60_deg", at_flexion(k.fppa[side], flex, w, 60.0))
+    stand_fppa = np.nanmedian(k.fppa[side][sf])
+    fp = m["fppa_peak_deg"]
+    put("fppa_change_deg", fp - stand_fppa if fp is not None and np.isfinite(stand_fppa)
+        else None, at.get("fppa_peak_deg"))
+    put("pelvic_drop_deg", *peak(k.pelvis[side] - np.nanmedian(k.pelvis[side][sf]), t, w))
+    put("trunk_lean_deg", *peak(k.trunk[side] - np.nanmedian(k.trunk[side][sf]), t, w))
+    put("knee_over_foot", *peak(k.knee_medial_of_foot_px[side] / length, t, w))
+    put("depth_pct", *peak(p.depth, t, w))
+    put("knee_flexion_est_deg", *peak(flex, t, w))
+    put("descent_s", float(t[w.bottom] - t[w.start]))
+    put("ascent_s", float(t[w.end] - t[w.bottom]))
+    blank_unmeasurable(p, m)
+    return m, at, notes
+
+
+def analyse(seq: PoseSequence, overrides: Overrides | None = None,
+            options: ConditioningOptions | None = None,
+            athlete_height_cm: float | None = None) -> ScreenResult:
+    """Run the single-leg squat screen on a pose sequence."""
+    ov = overrides or Overrides()
+    p = prepare(seq, ov, options)
+    length = p.standing.leg_length_px
+    reps: list[Rep] = []
+    for i, w in enumerate(p.reps, start=1):
+        side = ov.leg or stance_leg(p.k, w, length)
+        t0, tb, t1 = (float(p.k.t[j]) for j in (w.start, w.bottom, w.end))
+        if side is None:
+            reps.append(Rep(index=i, leg="both", t_start=t0, t_bottom=tb, t_end=t1, metrics={},
+                            excluded=True, exclusion_reason="both feet stayed on the ground: "
+                            "not a single-leg rep"))
+            continue
+        metrics, at, notes = leg_metrics(p, w, side)
+        reason = None
+        key = (L_HIP, R_HIP, LEGS[side].knee, LEGS[side].ankle, L_SHOULDER, R_SHOULDER)
+        seen = observed_fraction(p, w, key)
+        depth = metrics["depth_pct"]
+        if seen < MIN_OBSERVED:
+            reason = f"hips, knee or ankle visible in only {seen:.0%} of the rep"
+        elif depth is not None and depth < MIN_DEPTH_PCT:
+            reason = (f"too shallow: hip drop {depth:.0f}% of leg length (< {MIN_DEPTH_PCT:.0f}%,"
+                      " about 45 deg knee flexion)")
+        reps.append(Rep(index=i, leg=side, t_start=t0, t_bottom=tb, t_end=t1, metrics=metrics,
+                        at_t=at, balance_lost=free_foot_down(p.k, w, side, length),
+                        excluded=reason is not None, exclusion_reason=reason, notes=notes))
+    return _result(p, reps, ov, athlete_height_cm)
+
+
+def _result(p: Prepared, reps: list[Rep], ov: Overrides,
+            athlete_height_cm: float | None) -> ScreenResult:
+    catalog = load_catalog()
+    unmeasurable = None if p.frontal_measurable else "not measurable from this view"
+    legs = {}
+    for side in SIDES:
+        mine = [r for r in reps if r.leg == side]
+        legs[side] = leg_summary(side, mine, [(r, r.metrics) for r in mine], catalog, METRICS,
+                                 unmeasurable)
+    flags = list(p.flags)
+    shallow = [r.index for r in reps if r.exclusion_reason and "shallow" in r.exclusion_reason]
+    if shallow:
+        flags.append(Flag(code="too_shallow", severity="warning", message=(
+            f"{len(shallow)} rep(s) too shallow ({', '.join(map(str, shallow))}): squat to "
+            "45-60 deg knee flexion; shallower reps are excluded (Herrington 2014).")))
+    if reps and all(r.excluded for r in reps):
+        flags.append(Flag(code="no_valid_reps", severity="error",
+                          message="No rep could be used; see the exclusions and re-record."))
+    for side, s in legs.items():
+        if 0 < s.reps_total < PROTOCOL_REPS:
+            flags.append(Flag(code="few_reps", severity="info", message=(
+                f"{s.reps_total} rep(s) on the {side} leg; the protocol asks for "
+                f"{PROTOCOL_REPS}.")))
+    lost = [r.index for r in reps if r.balance_lost]
+    if lost:
+        flags.append(Flag(code="balance_lost", severity="warning", message=(
+            f"The free foot touched down in rep(s) {', '.join(map(str, lost))}.")))
+    notes = [
+        "FPPA is reported at the deepest point only for reps within 45-60 deg knee flexion; "
+        "every rep also has FPPA at 45 and 60 deg knee flexion on the way down.",
+        "Knee flexion in a frontal view is an estimate from MediaPipe's 3D world landmarks.",
+        "Pelvic drop and trunk lean are relative to the standing frames of this clip.",
+    ]
+    return ScreenResult(
+        movescreen_version=version(), test="single-leg-squat", clip=p.seq.clip,
+        model=p.seq.model, person=p.seq.person, view=view_info(p),
+        standing=standing_reference(p, "override" if ov.standing else "auto"),
+        reps=reps, legs=legs, quality=flags, gaps=gaps(p), notes=notes,
+        athlete_height_cm=athlete_height_cm,
+    )
