@@ -82,17 +82,25 @@ def depth_pct(k: Kinematics, standing: Standing) -> Array:
     return (k.mid_hip[:, 1] - standing.hip_y) / standing.leg_length_px * 100.0
 
 
-def steady_scale_span(t: Array, scale: Array, max_jump: float = 1.4) -> tuple[int, int]:
+def trunk_scale(k: Kinematics) -> Array:
+    """Size of the trunk in the image (shoulder width and trunk height combined), which a squat
+    changes little but a camera cut or zoom changes at once."""
+    return np.hypot(k.shoulder_width_px, k.trunk_height_px)
+
+
+def steady_scale_span(t: Array, scale: Array, max_jump: float = 1.5,
+                      within_s: float = 2.0) -> tuple[int, int]:
     """The longest stretch [start, stop) without a camera cut.
 
-    A cut (the camera zooms or the scene changes) shows as the body's size in the image
-    jumping by more than ``max_jump`` x between neighbouring measured frames.
+    A cut (the camera zooms or the scene changes) shows as the trunk's size in the image
+    jumping by more than ``max_jump`` x between measured frames less than ``within_s`` apart.
     """
     idx = np.flatnonzero(np.isfinite(scale) & (scale > 0))
     if len(idx) < 2:
         return 0, len(t)
     ratio = scale[idx[1:]] / scale[idx[:-1]]
-    cut_after = np.flatnonzero((ratio > max_jump) | (ratio < 1.0 / max_jump))
+    close = np.diff(t[idx]) <= within_s
+    cut_after = np.flatnonzero(close & ((ratio > max_jump) | (ratio < 1.0 / max_jump)))
     bounds = [0, *(int(idx[c + 1]) for c in cut_after), len(t)]
     spans = list(zip(bounds[:-1], bounds[1:], strict=True))
     return max(spans, key=lambda ab: t[min(ab[1], len(t)) - 1] - t[ab[0]])
@@ -129,16 +137,14 @@ def segment_reps(t: Array, depth: Array, min_depth_pct: float = 5.0,
     """Repetitions in a depth signal (% leg length, + = lower).
 
     A rep is a peak at least ``min_depth_pct`` deep (prominence) and ``min_period_s`` from
-    the next. It starts where the descent leaves ``return_frac`` of the peak depth (or at the
+    the next, with both its descent and its ascent in the clip. It starts where the descent leaves ``return_frac`` of the peak depth (or at the
     shallowest point since the previous rep) and ends where the ascent comes back to it.
     """
     ok = np.isfinite(depth)
     if ok.sum() < 3:
         return []
     d = np.interp(t, t[ok], depth[ok])
-    first, last = np.flatnonzero(ok)[[0, -1]]
-    d[:first] = 0.0  # no rep is invented where nothing was measured
-    d[last + 1:] = 0.0
+    first, last = np.flatnonzero(ok)[[0, -1]]  # np.interp holds the edge values outside
     dt = float(np.median(np.diff(t))) if len(t) > 1 else 1.0
     # pad with the standing level so a rep at the clip's very start or end is still a peak
     padded = np.concatenate(([0.0], d, [0.0]))
@@ -161,6 +167,8 @@ def segment_reps(t: Array, depth: Array, min_depth_pct: float = 5.0,
             end += 1
         start = max(start - 1, left_min)
         end = min(end + 1, right_min)
+        if max(d[start], d[end]) > 0.5 * d[p]:
+            continue  # only half a rep was filmed (the clip starts or ends near the bottom)
         reps.append(RepWindow(int(start), int(p), int(end)))
     return reps
 

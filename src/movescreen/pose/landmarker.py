@@ -36,7 +36,7 @@ class PoseOptions:
     crop_scale: float = 1.8  # crop side / body extent
     search_every_s: float = 1.0
     max_speed_body_per_s: float = 4.0  # identity gate: how fast the hips may move
-    max_size_change_per_s: float = 4.0  # and how fast the body's extent may change
+    max_size_change_per_s: float = 2.0  # and how fast the body's extent may change
     search_people: int = 4
 
 
@@ -196,9 +196,13 @@ class PoseTracker:
                 f"the tallest of {len(people)} people in view (centre at {frac_x:.0%} of frame "
                 "width)"
             )
-        else:  # re-acquiring: stay with whoever is nearest the last known position
-            chosen = min(people, key=lambda d: float(
-                np.linalg.norm(d.hip_centre - st.last.hip_centre)))
+        else:  # re-acquiring: only the person near the last known position will do
+            def dist(d: Detection) -> float:
+                return float(np.linalg.norm(d.hip_centre - st.last.hip_centre))
+
+            chosen = min(people, key=dist)
+            if dist(chosen) > st.ref_height:
+                return
         st.ref_height = max(st.ref_height, chosen.height)
         self._set_roi(chosen)
 
@@ -231,9 +235,9 @@ class PoseTracker:
         jump = float(np.linalg.norm(det.hip_centre - st.last.hip_centre))
         if jump > self.opts.max_speed_body_per_s * st.ref_height * dt + 0.25 * st.ref_height:
             return False
-        # a body does not shrink or grow by a third from one picture to the next
+        # a body does not halve or double in size from one picture to the next
         ratio = det.height / st.last.height
-        allowed = 1.0 + self.opts.max_size_change_per_s * dt
+        allowed = 1.3 * (1.0 + self.opts.max_size_change_per_s * dt)
         return 1.0 / allowed <= ratio <= allowed
 
     def process(self, frame: Frame) -> Detection | None:

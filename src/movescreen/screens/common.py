@@ -16,10 +16,10 @@ from ..events import (
     classify_view,
     depth_pct,
     find_standing,
-    leg_length,
     reps_from_windows,
     segment_reps,
     steady_scale_span,
+    trunk_scale,
 )
 from ..kinematics import Kinematics, compute_kinematics
 from ..landmarks import LOWER_BODY, NAMES, Side
@@ -85,7 +85,7 @@ def prepare(seq: PoseSequence, overrides: Overrides,
     pose = condition(seq, options)
     k = compute_kinematics(pose)
     cut_flags = []
-    start, stop = steady_scale_span(k.t, leg_length(k))
+    start, stop = steady_scale_span(k.t, trunk_scale(k))
     if (start, stop) != (0, len(k.t)):
         keep = np.zeros(len(k.t), dtype=bool)
         keep[start:stop] = True
