@@ -88,22 +88,23 @@ def trunk_scale(k: Kinematics) -> Array:
     return np.hypot(k.shoulder_width_px, k.trunk_height_px)
 
 
-def steady_scale_span(t: Array, scale: Array, max_jump: float = 1.5,
-                      within_s: float = 2.0) -> tuple[int, int]:
-    """The longest stretch [start, stop) without a camera cut.
+def steady_scale_span(t: Array, scale: Array, max_change: float = 2.0,
+                      within_s: float = 0.5) -> tuple[int, int]:
+    """The longest stretch [start, stop) without a camera cut or zoom.
 
-    A cut (the camera zooms or the scene changes) shows as the trunk's size in the image
-    jumping by more than ``max_jump`` x between measured frames less than ``within_s`` apart.
+    A cut or zoom shows as the trunk's size in the image changing by more than
+    ``max_change`` x within ``within_s``; frames where it does split the clip.
     """
-    idx = np.flatnonzero(np.isfinite(scale) & (scale > 0))
-    if len(idx) < 2:
+    ok = np.isfinite(scale) & (scale > 0)
+    if ok.sum() < 2:
         return 0, len(t)
-    ratio = scale[idx[1:]] / scale[idx[:-1]]
-    close = np.diff(t[idx]) <= within_s
-    cut_after = np.flatnonzero(close & ((ratio > max_jump) | (ratio < 1.0 / max_jump)))
-    bounds = [0, *(int(idx[c + 1]) for c in cut_after), len(t)]
-    spans = list(zip(bounds[:-1], bounds[1:], strict=True))
-    return max(spans, key=lambda ab: t[min(ab[1], len(t)) - 1] - t[ab[0]])
+    log_s = np.interp(t, t[ok], np.log(scale[ok]))
+    earlier = np.interp(t - within_s, t, log_s)
+    steady = np.abs(log_s - earlier) <= np.log(max_change)
+    spans = runs(steady)
+    if not spans:
+        return 0, len(t)
+    return max(spans, key=lambda ab: t[ab[1] - 1] - t[ab[0]])
 
 
 @dataclass(frozen=True)
