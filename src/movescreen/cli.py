@@ -1,0 +1,203 @@
+"""The ``movescreen`` command line: parse, call the pipeline, print. Nothing else lives here."""
+
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from . import __version__
+from .catalog import load_catalog
+from .errors import MovescreenError
+from .outputs import write_outputs
+from .pipeline import Request, analyse_clip
+from .pose import models as model_store
+from .quiet import native_stderr_captured
+from .results import ScreenResult
+from .screens.common import Overrides
+
+app = typer.Typer(add_completion=False, no_args_is_help=True,
+                  help="Video movement screen: knee valgus, pelvic drop, trunk lean, depth.")
+models_app = typer.Typer(help="List, verify and download pose models.",
+                         invoke_without_command=True)
+app.add_typer(models_app, name="models")
+
+
+class Test(str, Enum):
+    single_leg_squat = "single-leg-squat"
+    squat = "squat"
+
+
+class LegChoice(str, Enum):
+    auto = "auto"
+    left = "left"
+    right = "right"
+
+
+class ViewChoice(str, Enum):
+    auto = "auto"
+    frontal = "frontal"
+    oblique = "oblique"
+    sagittal = "sagittal"
+
+
+def _window(text: str) -> tuple[float, float]:
+    try:
+        a, b = (float(x) for x in text.split("-", 1))
+    except ValueError:
+        raise MovescreenError(f"'{text}' is not a time window; write START-END in seconds, "
+                              "e.g. 0.5-2.0.") from None
+    if b <= a:
+        raise MovescreenError(f"'{text}': the end must come after the start.")
+    return a, b
+
+
+def _fail(console: Console, exc: MovescreenError) -> None:
+    console.print(f"[bold red]error:[/] {exc.message}", highlight=False)
+    raise typer.Exit(exc.exit_code)
+
+
+@app.command()
+def analyze(
+    clip: Annotated[Path, typer.Argument(help="Video file (mp4, mov, avi, webm, mkv).")],
+    test: Annotated[Test, typer.Option(help="Which screen was filmed.")] = Test.single_leg_squat,
+    leg: Annotated[LegChoice, typer.Option(help="Stance leg (single-leg squat).")] =
+    LegChoice.auto,
+    out: Annotated[Path | None, typer.Option(help="Output folder [default: "
+                                             "movescreen_results/<clip name>].")] = None,
+    athlete_height: Annotated[float | None, typer.Option(
+        "--athlete-height", help="Athlete's height in cm (recorded with the results).",
+        min=50, max=250)] = None,
+    view: Annotated[ViewChoice, typer.Option(help="Override the detected camera view.")] =
+    ViewChoice.auto,
+    standing: Annotated[str | None, typer.Option(
+        help="Standing reference window START-END in seconds [default: auto].")] = None,
+    reps: Annotated[str | None, typer.Option(
+        help="Rep windows, e.g. '1.0-3.2,3.2-5.5' [default: auto].")] = None,
+    model: Annotated[str | None, typer.Option(
+        help="Pose model: a .task file, or lite/full/heavy once downloaded.")] = None,
+    json_out: Annotated[bool, typer.Option("--json", help="Print results.json to stdout.")] =
+    False,
+    verbose: Annotated[bool, typer.Option(help="Show MediaPipe's own log lines.")] = False,
+) -> None:
+    """Analyse one clip and write results.json, frames.csv and pose.npz."""
+    console = Console(stderr=json_out)
+    try:
+        overrides = Overrides(
+            leg=None if leg is LegChoice.auto else leg.value,  # type: ignore[arg-type]
+            view=None if view is ViewChoice.auto else view.value,  # type: ignore[arg-type]
+            standing=_window(standing) if standing else None,
+            reps=tuple(_window(w) for w in reps.split(",")) if reps else None,
+        )
+        req = Request(clip=clip, test=test.value, overrides=overrides,  # type: ignore[arg-type]
+                      model=model, athlete_height_cm=athlete_height)
+        with console.status(f"Analysing {clip.name} …"), native_stderr_captured(verbose):
+            analysis = analyse_clip(req)
+        out_dir = out or Path("movescreen_results") / clip.stem
+        paths = write_outputs(analysis, out_dir)
+    except MovescreenError as exc:
+        _fail(console, exc)
+        return
+    if json_out:
+        typer.echo(analysis.result.to_json())
+    print_summary(console, analysis.result)
+    console.print(f"\nWrote [bold]{paths['results']}[/], {paths['frames'].name}, "
+                  f"{paths['pose'].name}")
+
+
+def _fmt(v: float | None, unit: str) -> str:
+    if v is None:
+        return "—"
+    return f"{v:.2f}" if unit in ("leg lengths", "ratio", "s") else f"{v:.1f}"
+
+
+def print_summary(console: Console, r: ScreenResult) -> None:
+    """The readable summary: who and what was analysed, per-leg metrics against norms."""
+    catalog = load_catalog()
+    c = r.clip
+    console.print(f"[bold]{r.test}[/] · {Path(c.file).name} · {c.width}x{c.height} · "
+                  f"{c.fps_measured:.0f} fps · {c.duration_s:.1f} s · view: [bold]{r.view.view}"
+                  f"[/] ({r.view.source})")
+    console.print(f"Person: {r.person.selection}" +
+                  (" · tracked in a zoomed crop" if r.person.crop_tracking else ""))
+    console.print(f"Standing reference: {r.standing.t_start:.1f}-{r.standing.t_end:.1f} s; "
+                  f"reps found: {len(r.reps)}")
+    sides = [s for s, leg in r.legs.items() if leg.reps_total]
+    for side in sides:
+        leg = r.legs[side]
+        table = Table(title=f"{side.upper()} leg · {leg.reps_used} of {leg.reps_total} reps used",
+                      title_justify="left")
+        for col in ("metric", "median", "worst (rep @ s)", "normal / target", ""):
+            table.add_column(col)
+        for name, m in leg.metrics.items():
+            d = catalog[name]
+            worst = (f"{_fmt(m.worst, m.unit)} (#{m.worst_rep} @ {m.worst_t:.1f})"
+                     if m.worst is not None and m.worst_t is not None else m.reason or "—")
+            flagged = d.flagged(m.median)
+            status = ("[red]target not met[/]" if flagged else
+                      "[green]ok[/]" if flagged is False else "")
+            table.add_row(f"{m.label} [dim]({m.unit})[/]", _fmt(m.median, m.unit), worst,
+                          d.normal, status)
+        console.print(table)
+        for ex in leg.excluded:
+            console.print(f"  [yellow]rep {ex.rep} excluded:[/] {ex.reason}")
+    if r.bilateral:
+        table = Table(title="Both legs", title_justify="left")
+        for col in ("metric", "median", "worst (rep @ s)", "normal / target"):
+            table.add_column(col)
+        for name, m in r.bilateral.items():
+            worst = (f"{_fmt(m.worst, m.unit)} (#{m.worst_rep} @ {m.worst_t:.1f})"
+                     if m.worst is not None and m.worst_t is not None else m.reason or "—")
+            table.add_row(f"{m.label} [dim]({m.unit})[/]", _fmt(m.median, m.unit), worst,
+                          catalog[name].normal)
+        console.print(table)
+    colours = {"error": "red", "warning": "yellow", "info": "blue"}
+    for f in r.quality:
+        console.print(f"[{colours[f.severity]}]{f.severity}[/]: {f.message}", highlight=False)
+    for note in r.notes:
+        console.print(f"[dim]note: {note}[/]")
+
+
+@models_app.callback()
+def models(ctx: typer.Context) -> None:
+    """List the pose models and verify their SHA-256."""
+    if ctx.invoked_subcommand is not None:
+        return
+    console = Console()
+    table = Table("model", "status", "path")
+    bad = False
+    for row in model_store.list_models():
+        colour = "green" if row.ok else ("red" if row.path else "dim")
+        bad |= row.path is not None and not row.ok
+        table.add_row(row.name, f"[{colour}]{row.detail}[/]", str(row.path or "—"))
+    console.print(table)
+    console.print(f"cache: {model_store.cache_dir()}")
+    if bad:
+        raise typer.Exit(1)
+
+
+@models_app.command("download")
+def models_download(
+    variant: Annotated[str, typer.Argument(help="lite, full or heavy")],
+    url: Annotated[str | None, typer.Option(help="Alternative URL (a mirror).")] = None,
+) -> None:
+    """Download one of Google's official pose bundles into the user cache (needs internet)."""
+    console = Console()
+    try:
+        bundle = model_store.download_model(variant, url)
+    except MovescreenError as exc:
+        _fail(console, exc)
+        return
+    console.print(f"Saved {bundle.path} (sha256 {bundle.sha256})")
+
+
+@app.command()
+def version() -> None:
+    """Print the movescreen version."""
+    typer.echo(__version__)
+
+
+def main() -> None:  # pragma: no cover - console entry point
+    app()

@@ -1,0 +1,45 @@
+"""One clip through every stage: the function every front end (CLI, batch, web) calls."""
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .pose import PoseSequence, estimate_pose
+from .pose.landmarker import PoseOptions
+from .results import ScreenResult, TestName
+from .screens import single_leg_squat, squat
+from .screens.common import Overrides
+
+SCREENS = {
+    "single-leg-squat": single_leg_squat.analyse,
+    "squat": squat.analyse,
+}
+
+
+@dataclass(frozen=True)
+class Request:
+    """What to analyse and how."""
+
+    clip: Path
+    test: TestName = "single-leg-squat"
+    overrides: Overrides = field(default_factory=Overrides)
+    model: str | Path | None = None
+    athlete_height_cm: float | None = None
+    pose_options: PoseOptions = field(default_factory=PoseOptions)
+
+
+@dataclass(frozen=True)
+class Analysis:
+    pose: PoseSequence
+    result: ScreenResult
+
+
+def analyse_pose(seq: PoseSequence, test: TestName, overrides: Overrides | None = None,
+                 athlete_height_cm: float | None = None) -> ScreenResult:
+    """Run one screen on an existing PoseSequence (no video, no model needed)."""
+    return SCREENS[test](seq, overrides or Overrides(), athlete_height_cm=athlete_height_cm)
+
+
+def analyse_clip(req: Request) -> Analysis:
+    """Decode the clip, estimate pose, and run the requested screen."""
+    seq = estimate_pose(req.clip, req.model, req.pose_options)
+    return Analysis(seq, analyse_pose(seq, req.test, req.overrides, req.athlete_height_cm))
