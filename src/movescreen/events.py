@@ -134,7 +134,7 @@ def classify_view(k: Kinematics, frames: NDArray[np.intp]) -> ViewEstimate:
 
 
 def segment_reps(t: Array, depth: Array, min_depth_pct: float = 5.0,
-                 min_period_s: float = 0.8, return_frac: float = 0.25) -> list[RepWindow]:
+                 min_period_s: float = 0.8, return_frac: float = 0.1) -> list[RepWindow]:
     """Repetitions in a depth signal (% leg length, + = lower).
 
     A rep is a peak at least ``min_depth_pct`` deep (prominence) and ``min_period_s`` from

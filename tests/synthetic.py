@@ -1,0 +1,113 @@
+"""Synthetic PoseSequences of known geometry (no video, no model)."""
+
+import numpy as np
+
+from movescreen.landmarks import (
+    L_ANKLE, L_FOOT, L_HEEL, L_HIP, L_KNEE, L_SHOULDER, N_LANDMARKS, NOSE,
+    R_ANKLE, R_FOOT, R_HEEL, R_HIP, R_KNEE, R_SHOULDER,
+)
+from movescreen.pose.sequence import PoseSequence
+from movescreen.results import ClipInfo, ModelInfo, PersonInfo
+
+W = H = 1000
+HALF_PELVIS = 60.0
+THIGH = SHANK = 200.0
+TRUNK = 300.0
+
+
+def phase(t: np.ndarray, reps: int, period: float, pause: float) -> np.ndarray:
+    """0 standing .. 1 deepest: raised-cosine reps separated by standing pauses."""
+    u = (t - pause) % period
+    active = period - pause
+    s = np.where(u < active, (1 - np.cos(2 * np.pi * np.clip(u, 0, active) / active)) / 2, 0.0)
+    s[(t < pause) | (t > pause + reps * period - pause)] = 0.0
+    return s
+
+
+def _knee_between(hip: np.ndarray, ankle: np.ndarray, fppa_deg: np.ndarray,
+                  medial_x: float) -> np.ndarray:
+    """Knee at the apex of an isosceles hip-knee-ankle triangle with the given FPPA."""
+    mid = (hip + ankle) / 2
+    d = np.linalg.norm(ankle - hip, axis=-1)
+    m = d / 2 * np.tan(np.radians(fppa_deg) / 2)
+    axis = (ankle - hip) / d[:, None]
+    perp = np.column_stack((axis[:, 1], -axis[:, 0]))  # perpendicular in the image
+    perp *= np.sign(perp[:, :1] * medial_x)  # pointing medially
+    return mid + perp * m[:, None]
+
+
+def clip_info(n: int, t: np.ndarray) -> ClipInfo:
+    fps = (n - 1) / (t[-1] - t[0])
+    return ClipInfo(file="synthetic", sha256="0" * 64, container="none", codec="none",
+                    width=W, height=H, rotation_deg=0, n_frames=n, duration_s=float(t[-1]),
+                    fps_container=fps, fps_measured=fps, fps_effective=fps, repeated_frames=0,
+                    variable_frame_rate=False)
+
+
+def single_leg_squat(stance: str = "left", reps: int = 5, fppa_max: float = 14.0,
+                     drop_max: float = 6.0, lean_max: float = 8.0, depth_px: float = 80.0,
+                     flexion_max: float = 50.0, fps: float = 30.0, period: float = 3.0,
+                     pause: float = 0.6, facing_camera: bool = True) -> PoseSequence:
+    """A frontal single-leg squat with exactly known FPPA, pelvic drop, trunk lean and depth.
+
+    Facing the camera, the subject's left side is at image right (larger x). The stance
+    knee's FPPA, the free-side pelvic drop and the trunk lean toward the stance leg all grow
+    in proportion to the squat phase, peaking at the deepest point.
+    """
+    t = np.arange(0, reps * period + pause, 1 / fps)
+    s = phase(t, reps, period, pause)
+    n = len(t)
+    xy = np.full((n, N_LANDMARKS, 2), np.nan)
+    world = np.full((n, N_LANDMARKS, 3), np.nan)
+    left_x = 1.0 if facing_camera else -1.0  # image direction of the subject's left
+    st_sign = left_x if stance == "left" else -left_x  # image x direction of the stance side
+    st_hip_i, st_knee_i, st_ankle_i, st_heel_i, st_foot_i, fr_hip_i, fr_knee_i, fr_ankle_i, \
+        fr_heel_i, fr_foot_i = (
+            (L_HIP, L_KNEE, L_ANKLE, L_HEEL, L_FOOT, R_HIP, R_KNEE, R_ANKLE, R_HEEL, R_FOOT)
+            if stance == "left" else
+            (R_HIP, R_KNEE, R_ANKLE, R_HEEL, R_FOOT, L_HIP, L_KNEE, L_ANKLE, L_HEEL, L_FOOT))
+    mid = np.column_stack((np.full(n, W / 2), 500.0 + depth_px * s))
+    phi = np.radians(drop_max * s)
+    half = HALF_PELVIS * np.column_stack((np.cos(phi), -np.sin(phi)))
+    half[:, 0] *= st_sign
+    st_hip = mid + half  # stance hip higher, free hip lower by phi
+    fr_hip = mid - half
+    st_ankle = np.column_stack((np.full(n, W / 2 + st_sign * HALF_PELVIS),
+                                np.full(n, 500.0 + THIGH + SHANK)))
+    st_knee = _knee_between(st_hip, st_ankle, fppa_max * s, medial_x=-st_sign)
+    fr_ankle = np.column_stack((fr_hip[:, 0], np.full(n, 800.0)))  # free foot lifted
+    fr_knee = (fr_hip + fr_ankle) / 2 + np.array([0.0, 0.0])
+    psi = np.radians(lean_max * s)
+    shoulders_mid = mid + TRUNK * np.column_stack((st_sign * np.sin(psi), -np.cos(psi)))
+    sh_half = np.array([100.0, 0.0])
+    xy[:, st_hip_i], xy[:, fr_hip_i] = st_hip, fr_hip
+    xy[:, st_knee_i], xy[:, fr_knee_i] = st_knee, fr_knee
+    xy[:, st_ankle_i], xy[:, fr_ankle_i] = st_ankle, fr_ankle
+    xy[:, st_heel_i], xy[:, fr_heel_i] = st_ankle + [0, 10], fr_ankle + [0, 10]
+    xy[:, st_foot_i], xy[:, fr_foot_i] = st_ankle + [0, 25], fr_ankle + [0, 25]
+    xy[:, L_SHOULDER] = shoulders_mid + sh_half * left_x
+    xy[:, R_SHOULDER] = shoulders_mid - sh_half * left_x
+    xy[:, NOSE] = shoulders_mid + [0, -80]
+    for i in range(N_LANDMARKS):  # face, arms: rigidly above the shoulders
+        if np.isnan(xy[0, i, 0]):
+            xy[:, i] = shoulders_mid + [0, -60]
+    # world landmarks (metres, y down, z toward the camera): knee flexion grows with phase
+    kappa = np.radians(flexion_max * s)
+    for hip_i, knee_i, ankle_i, x, flex in (
+        (st_hip_i, st_knee_i, st_ankle_i, st_sign * 0.1, kappa),
+        (fr_hip_i, fr_knee_i, fr_ankle_i, -st_sign * 0.1, np.full(n, np.radians(70))),
+    ):
+        hip = np.column_stack((np.full(n, x), np.zeros(n), np.zeros(n)))
+        a = flex / 2
+        knee = hip + 0.4 * np.column_stack((np.zeros(n), np.cos(a), -np.sin(a)))
+        ankle = knee + 0.4 * np.column_stack((np.zeros(n), np.cos(a), np.sin(a)))
+        world[:, hip_i], world[:, knee_i], world[:, ankle_i] = hip, knee, ankle
+    world[np.isnan(world)] = 0.0
+    world[:, L_SHOULDER] = [0.18 * left_x, -0.5, 0]
+    world[:, R_SHOULDER] = [-0.18 * left_x, -0.5, 0]
+    ones = np.ones((n, N_LANDMARKS))
+    return PoseSequence(t=t, image_xy=xy, world_xyz=world, visibility=ones, presence=ones.copy(),
+                        clip=clip_info(n, t), model=ModelInfo(name="synthetic", sha256="0" * 64,
+                                                             source="test"),
+                        person=PersonInfo(people_seen=1, selection="synthetic",
+                                          crop_tracking=False, body_height_frac=0.8))

@@ -1,0 +1,103 @@
+"""The single-leg squat screen on landmarks of known geometry: exact values, both legs, mirror."""
+
+import numpy as np
+import pytest
+
+from movescreen.pipeline import analyse_pose
+from movescreen.screens.common import Overrides
+from synthetic import single_leg_squat
+
+EXPECTED = {"fppa_peak_deg": 14.0, "fppa_bottom_deg": 14.0, "fppa_change_deg": 14.0,
+            "pelvic_drop_deg": 6.0, "trunk_lean_deg": 8.0, "depth_pct": 20.0,
+            "knee_flexion_est_deg": 50.0}
+
+
+@pytest.mark.parametrize("stance", ["left", "right"])
+def test_exact_metrics_for_each_stance_leg(stance):
+    r = analyse_pose(single_leg_squat(stance=stance), "single-leg-squat")
+    assert len(r.reps) == 5
+    assert all(rep.leg == stance and not rep.excluded for rep in r.reps)
+    assert r.view.view == "frontal"
+    leg = r.legs[stance]
+    assert leg.reps_used == 5 and r.legs["right" if stance == "left" else "left"].reps_total == 0
+    for name, value in EXPECTED.items():
+        assert leg.metrics[name].median == pytest.approx(value, abs=0.3), name
+    # FPPA grows linearly with flexion up to 50 deg: at 45 deg it is 45/50 of the peak
+    assert leg.metrics["fppa_at_45_deg"].median == pytest.approx(14.0 * 45 / 50, abs=0.3)
+    assert leg.metrics["fppa_at_60_deg"].median is None  # never reached 60 deg
+    assert all(rep.balance_lost is False for rep in r.reps)
+
+
+@pytest.mark.parametrize("fppa", [-6.0, 0.0, 9.0, 20.0])
+def test_fppa_sign_and_size(fppa):
+    r = analyse_pose(single_leg_squat(fppa_max=fppa), "single-leg-squat")
+    peak = r.legs["left"].metrics["fppa_peak_deg"].median
+    if fppa >= 0:
+        assert peak == pytest.approx(fppa, abs=0.3)
+    else:  # varus: the most valgus moment is where the rep starts, close to standing
+        assert fppa * 0.2 < peak < 0
+    assert r.legs["left"].metrics["fppa_bottom_deg"].median == pytest.approx(fppa, abs=0.3)
+
+
+def test_mirror_swaps_legs_and_keeps_magnitudes():
+    seq = single_leg_squat(stance="left", fppa_max=11.0, drop_max=4.0, lean_max=7.0)
+    a = analyse_pose(seq, "single-leg-squat")
+    b = analyse_pose(seq.mirrored(), "single-leg-squat")
+    assert {rep.leg for rep in b.reps} == {"right"}
+    for name, m in a.legs["left"].metrics.items():
+        other = b.legs["right"].metrics[name]
+        if m.median is None:
+            assert other.median is None
+        else:
+            assert other.median == pytest.approx(m.median, abs=1e-6), name
+
+
+def test_subject_facing_away_still_reads_valgus_positive():
+    r = analyse_pose(single_leg_squat(facing_camera=False), "single-leg-squat")
+    assert r.legs["left"].metrics["fppa_peak_deg"].median == pytest.approx(14.0, abs=0.3)
+
+
+def test_too_shallow_reps_are_excluded_with_reason():
+    r = analyse_pose(single_leg_squat(depth_px=30.0), "single-leg-squat")  # 7.5% leg length
+    assert r.reps and all(rep.excluded for rep in r.reps)
+    assert "too shallow" in r.reps[0].exclusion_reason
+    assert {f.code for f in r.quality} >= {"too_shallow", "no_valid_reps"}
+
+
+def test_leg_override_and_manual_rep_windows():
+    seq = single_leg_squat(reps=3)
+    r = analyse_pose(seq, "single-leg-squat", Overrides(leg="left", reps=((0.5, 3.6),)))
+    assert len(r.reps) == 1 and r.reps[0].leg == "left"
+
+
+def test_gap_in_knee_is_interpolated_or_reported():
+    seq = single_leg_squat()
+    vis = seq.visibility.copy()
+    vis[100:104, 25] = 0.1  # 0.13 s: interpolated
+    vis[300:345, 25] = 0.1  # 1.5 s: stays missing and is reported
+    from dataclasses import replace
+
+    r = analyse_pose(replace(seq, visibility=vis), "single-leg-squat")
+    assert any(gap.landmark == "left_knee" and gap.t_end - gap.t_start > 1.4 for gap in r.gaps)
+    assert r.legs["left"].metrics["fppa_peak_deg"].median == pytest.approx(14.0, abs=0.5)
+
+
+def test_balance_loss_detected_when_free_foot_touches_down():
+    seq = single_leg_squat(reps=2)
+    xy = seq.image_xy.copy()
+    touch = (seq.t > 1.4) & (seq.t < 1.9)
+    xy[touch, 28, 1] = xy[touch, 27, 1]  # right (free) ankle down to the left ankle's level
+    from dataclasses import replace
+
+    r = analyse_pose(replace(seq, image_xy=xy), "single-leg-squat")
+    assert r.reps[0].balance_lost is True and r.reps[1].balance_lost is False
+    assert any(f.code == "balance_lost" for f in r.quality)
+
+
+def test_sagittal_override_blanks_frontal_metrics():
+    r = analyse_pose(single_leg_squat(), "single-leg-squat", Overrides(view="sagittal"))
+    m = r.legs["left"].metrics
+    assert m["fppa_peak_deg"].median is None
+    assert m["fppa_peak_deg"].reason == "not measurable from this view"
+    assert m["depth_pct"].median == pytest.approx(20.0, abs=0.3)
+    assert np.isfinite(m["descent_s"].median)
