@@ -3,8 +3,20 @@
 import numpy as np
 
 from movescreen.landmarks import (
-    L_ANKLE, L_FOOT, L_HEEL, L_HIP, L_KNEE, L_SHOULDER, N_LANDMARKS, NOSE,
-    R_ANKLE, R_FOOT, R_HEEL, R_HIP, R_KNEE, R_SHOULDER,
+    L_ANKLE,
+    L_FOOT,
+    L_HEEL,
+    L_HIP,
+    L_KNEE,
+    L_SHOULDER,
+    N_LANDMARKS,
+    NOSE,
+    R_ANKLE,
+    R_FOOT,
+    R_HEEL,
+    R_HIP,
+    R_KNEE,
+    R_SHOULDER,
 )
 from movescreen.pose.sequence import PoseSequence
 from movescreen.results import ClipInfo, ModelInfo, PersonInfo
@@ -83,14 +95,14 @@ def single_leg_squat(stance: str = "left", reps: int = 5, fppa_max: float = 14.0
     xy[:, st_hip_i], xy[:, fr_hip_i] = st_hip, fr_hip
     xy[:, st_knee_i], xy[:, fr_knee_i] = st_knee, fr_knee
     xy[:, st_ankle_i], xy[:, fr_ankle_i] = st_ankle, fr_ankle
-    xy[:, st_heel_i], xy[:, fr_heel_i] = st_ankle + [0, 10], fr_ankle + [0, 10]
-    xy[:, st_foot_i], xy[:, fr_foot_i] = st_ankle + [0, 25], fr_ankle + [0, 25]
+    xy[:, st_heel_i], xy[:, fr_heel_i] = st_ankle + np.array([0, 10]), fr_ankle + np.array([0, 10])
+    xy[:, st_foot_i], xy[:, fr_foot_i] = st_ankle + np.array([0, 25]), fr_ankle + np.array([0, 25])
     xy[:, L_SHOULDER] = shoulders_mid + sh_half * left_x
     xy[:, R_SHOULDER] = shoulders_mid - sh_half * left_x
-    xy[:, NOSE] = shoulders_mid + [0, -80]
+    xy[:, NOSE] = shoulders_mid + np.array([0, -80])
     for i in range(N_LANDMARKS):  # face, arms: rigidly above the shoulders
         if np.isnan(xy[0, i, 0]):
-            xy[:, i] = shoulders_mid + [0, -60]
+            xy[:, i] = shoulders_mid + np.array([0, -60])
     # world landmarks (metres, y down, z toward the camera): knee flexion grows with phase
     kappa = np.radians(flexion_max * s)
     for hip_i, knee_i, ankle_i, x, flex in (

@@ -1,6 +1,6 @@
 """The ``movescreen`` command line: parse, call the pipeline, print. Nothing else lives here."""
 
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -14,6 +14,7 @@ from .errors import MovescreenError
 from .outputs import write_outputs
 from .pipeline import Request, analyse_clip
 from .pose import models as model_store
+from .pose.landmarker import PoseOptions
 from .quiet import native_stderr_captured
 from .results import ScreenResult
 from .screens.common import Overrides
@@ -25,18 +26,18 @@ models_app = typer.Typer(help="List, verify and download pose models.",
 app.add_typer(models_app, name="models")
 
 
-class Test(str, Enum):
+class Test(StrEnum):
     single_leg_squat = "single-leg-squat"
     squat = "squat"
 
 
-class LegChoice(str, Enum):
+class LegChoice(StrEnum):
     auto = "auto"
     left = "left"
     right = "right"
 
 
-class ViewChoice(str, Enum):
+class ViewChoice(StrEnum):
     auto = "auto"
     frontal = "frontal"
     oblique = "oblique"
@@ -78,6 +79,9 @@ def analyze(
         help="Rep windows, e.g. '1.0-3.2,3.2-5.5' [default: auto].")] = None,
     model: Annotated[str | None, typer.Option(
         help="Pose model: a .task file, or lite/full/heavy once downloaded.")] = None,
+    fast: Annotated[bool, typer.Option(
+        "--fast", help="One landmarker pass per frame instead of two (picture and mirror): "
+        "about twice as fast, but left/right can differ by 1-3 deg.")] = False,
     json_out: Annotated[bool, typer.Option("--json", help="Print results.json to stdout.")] =
     False,
     verbose: Annotated[bool, typer.Option(help="Show MediaPipe's own log lines.")] = False,
@@ -92,7 +96,8 @@ def analyze(
             reps=tuple(_window(w) for w in reps.split(",")) if reps else None,
         )
         req = Request(clip=clip, test=test.value, overrides=overrides,  # type: ignore[arg-type]
-                      model=model, athlete_height_cm=athlete_height)
+                      model=model, athlete_height_cm=athlete_height,
+                      pose_options=PoseOptions(symmetric=not fast))
         with console.status(f"Analysing {clip.name} …"), native_stderr_captured(verbose):
             analysis = analyse_clip(req)
         out_dir = out or Path("movescreen_results") / clip.stem

@@ -138,14 +138,14 @@ def segment_reps(t: Array, depth: Array, min_depth_pct: float = 5.0,
     """Repetitions in a depth signal (% leg length, + = lower).
 
     A rep is a peak at least ``min_depth_pct`` deep (prominence) and ``min_period_s`` from
-    the next, with both its descent and its ascent in the clip. It starts where the descent leaves ``return_frac`` of the peak depth (or at the
-    shallowest point since the previous rep) and ends where the ascent comes back to it.
+    the next, with both its descent and its ascent in the clip. It starts where the descent
+    leaves ``return_frac`` of the peak depth (or at the shallowest point since the previous
+    rep) and ends where the ascent comes back to it.
     """
     ok = np.isfinite(depth)
     if ok.sum() < 3:
         return []
-    d = np.interp(t, t[ok], depth[ok])
-    first, last = np.flatnonzero(ok)[[0, -1]]  # np.interp holds the edge values outside
+    d = np.interp(t, t[ok], depth[ok])  # holds the edge values outside the measured stretch
     dt = float(np.median(np.diff(t))) if len(t) > 1 else 1.0
     # pad with the standing level so a rep at the clip's very start or end is still a peak
     padded = np.concatenate(([0.0], d, [0.0]))
@@ -174,7 +174,8 @@ def segment_reps(t: Array, depth: Array, min_depth_pct: float = 5.0,
     return reps
 
 
-def reps_from_windows(t: Array, depth: Array, windows: list[tuple[float, float]]) -> list[RepWindow]:
+def reps_from_windows(t: Array, depth: Array,
+                      windows: list[tuple[float, float]]) -> list[RepWindow]:
     """Reps given by the user as time windows; the deepest point is found in each."""
     reps = []
     for a, b in windows:

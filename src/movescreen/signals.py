@@ -1,4 +1,4 @@
-"""Signal conditioning on the decoder's real time base: gaps, interpolation, zero-phase filtering."""
+"""Signal conditioning on the decoder's real time base: gaps, interpolation, zero-phase filter."""
 
 from dataclasses import dataclass
 

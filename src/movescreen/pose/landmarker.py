@@ -21,6 +21,7 @@ from ..results import ModelInfo, PersonInfo
 from ..video import Frame
 from .models import ModelBundle
 from .roi import Box, square_around, tiles
+from .sequence import MIRROR_INDEX
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,11 @@ class PoseOptions:
     max_speed_body_per_s: float = 4.0  # identity gate: how fast the hips may move
     max_size_change_per_s: float = 2.0  # and how fast the body's extent may change
     search_people: int = 4
+    # Also run the landmarker on the mirrored picture and average the two (left/right swapped
+    # back). MediaPipe itself is not mirror-symmetric (on a flipped clip its standing knee
+    # angles differ by 1.5-3 deg); this makes left and right symmetric by construction, at
+    # twice the inference cost. ``movescreen analyze --fast`` turns it off.
+    symmetric: bool = True
 
 
 @dataclass(frozen=True)
@@ -121,8 +127,12 @@ def _crop(rgb: NDArray[np.uint8], box: Box, max_side: int) -> tuple[NDArray[np.u
     return np.ascontiguousarray(img), scale
 
 
-def _detections(result, box: Box) -> list[Detection]:
-    """Convert a PoseLandmarkerResult on a crop of ``box`` to frame-pixel detections."""
+def _detections(result, box: Box, mirrored: bool = False) -> list[Detection]:
+    """Convert a PoseLandmarkerResult on a crop of ``box`` to frame-pixel detections.
+
+    ``mirrored``: the crop was flipped left-right before inference; undo that (x and the
+    left/right labels).
+    """
     out = []
     x0, y0 = round(box.x0), round(box.y0)
     w, h = round(box.x1) - x0, round(box.y1) - y0
@@ -130,6 +140,11 @@ def _detections(result, box: Box) -> list[Detection]:
         arr = np.array([(p.x, p.y, p.visibility or 0.0, p.presence or 0.0) for p in lms],
                        dtype=np.float64)
         world = np.array([(p.x, p.y, p.z) for p in wlms], dtype=np.float64)
+        if mirrored:
+            swap = list(MIRROR_INDEX)
+            arr, world = arr[swap], world[swap]
+            arr[:, 0] = 1.0 - arr[:, 0]
+            world[:, 0] = -world[:, 0]
         xy = np.column_stack((x0 + arr[:, 0] * w, y0 + arr[:, 1] * h))
         out.append(Detection(xy, world, arr[:, 2], arr[:, 3]))
     return out
@@ -144,12 +159,16 @@ class PoseTracker:
         self.width, self.height = width, height
         self.opts = options or PoseOptions()
         self._video = _make_landmarker(model, True, 1, self.opts)
+        self._mirror = (_make_landmarker(model, True, 1, self.opts) if self.opts.symmetric
+                        else None)
         self._image = None
         self._ts_ms = -1
         self._state = _Track()
 
     def close(self) -> None:
         self._video.close()
+        if self._mirror is not None:
+            self._mirror.close()
         if self._image is not None:
             self._image.close()
 
@@ -225,6 +244,23 @@ class PoseTracker:
     def _reset_video(self) -> None:
         self._video.close()
         self._video = _make_landmarker(self.model, True, 1, self.opts)
+        if self._mirror is not None:
+            self._mirror.close()
+            self._mirror = _make_landmarker(self.model, True, 1, self.opts)
+
+    def _infer(self, img: NDArray[np.uint8], box: Box) -> Detection | None:
+        """The landmarker's pose on this crop (averaged with the mirrored pass if symmetric)."""
+        dets = _detections(self._video.detect_for_video(_mp_image(img), self._ts_ms), box)
+        if self._mirror is None:
+            return dets[0] if dets else None
+        flipped = np.ascontiguousarray(img[:, ::-1])
+        mdets = _detections(self._mirror.detect_for_video(_mp_image(flipped), self._ts_ms), box,
+                            mirrored=True)
+        if not dets or not mdets:
+            return (dets or mdets or [None])[0]
+        a, b = dets[0], mdets[0]
+        return Detection((a.xy + b.xy) / 2, (a.world + b.world) / 2,
+                         (a.visibility + b.visibility) / 2, (a.presence + b.presence) / 2)
 
     # -- tracking --------------------------------------------------------------------------
     def _plausible(self, det: Detection, t: float) -> bool:
@@ -249,8 +285,7 @@ class PoseTracker:
         max_side = self.opts.crop_max_side if st.roi else self.opts.full_frame_max_side
         img, _ = _crop(frame.rgb, box, max_side)
         self._ts_ms = max(self._ts_ms + 1, int(round(frame.t * 1000)))
-        dets = _detections(self._video.detect_for_video(_mp_image(img), self._ts_ms), box)
-        det = dets[0] if dets else None
+        det = self._infer(img, box)
         if det is not None and not self._plausible(det, frame.t):
             det = None
             self._reset_video()  # its internal tracking went astray: detect afresh

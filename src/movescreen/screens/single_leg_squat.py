@@ -5,7 +5,7 @@ import numpy as np
 from ..catalog import load_catalog
 from ..conditioning import ConditioningOptions
 from ..events import RepWindow, free_foot_down, stance_leg
-from ..landmarks import LEGS, SIDES, L_HIP, L_SHOULDER, R_HIP, R_SHOULDER, Side
+from ..landmarks import L_HIP, L_SHOULDER, LEGS, R_HIP, R_SHOULDER, SIDES, Side
 from ..pose.sequence import PoseSequence
 from ..results import Flag, Rep, ScreenResult
 from .common import (

@@ -1,0 +1,5 @@
+"""``python -m movescreen``."""
+
+from .cli import app
+
+app()
