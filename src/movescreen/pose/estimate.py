@@ -23,7 +23,7 @@ def estimate_pose(path: Path, model: ModelBundle | str | Path | None = None,
     """
     info = probe(Path(path))
     bundle = model if isinstance(model, ModelBundle) else resolve_model(model)
-    frames = prefetch(iter_frames(info), depth=4)
+    frames = prefetch(iter_frames(info), depth=2)
     arrays, person, model_info = track_frames(frames, bundle, info.width, info.height, options)
     n = len(arrays.t)
     if n < MIN_FRAMES:

@@ -158,19 +158,28 @@ class PoseTracker:
         self.model = model
         self.width, self.height = width, height
         self.opts = options or PoseOptions()
-        self._video = _make_landmarker(model, True, 1, self.opts)
-        self._mirror = (_make_landmarker(model, True, 1, self.opts) if self.opts.symmetric
-                        else None)
+        # created on first use, after the person search has freed its own landmarker, so that
+        # at most two landmarkers (~100 MB each) are alive at once
+        self._video = None
+        self._mirror = None
         self._image = None
         self._ts_ms = -1
         self._state = _Track()
 
     def close(self) -> None:
-        self._video.close()
-        if self._mirror is not None:
-            self._mirror.close()
+        self._close_video()
+        self._close_image()
+
+    def _close_video(self) -> None:
+        for lm in (self._video, self._mirror):
+            if lm is not None:
+                lm.close()
+        self._video = self._mirror = None
+
+    def _close_image(self) -> None:
         if self._image is not None:
             self._image.close()
+            self._image = None
 
     def __enter__(self) -> "PoseTracker":
         return self
@@ -203,6 +212,7 @@ class PoseTracker:
         st = self._state
         st.last_search_t = t
         people = self._search(rgb)
+        self._close_image()
         if not people:
             return
         st.people_seen = max(st.people_seen, len(people))
@@ -242,14 +252,15 @@ class PoseTracker:
                 self._reset_video()
 
     def _reset_video(self) -> None:
-        self._video.close()
-        self._video = _make_landmarker(self.model, True, 1, self.opts)
-        if self._mirror is not None:
-            self._mirror.close()
-            self._mirror = _make_landmarker(self.model, True, 1, self.opts)
+        """Drop the VIDEO landmarkers' temporal state (they are re-created on next use)."""
+        self._close_video()
 
     def _infer(self, img: NDArray[np.uint8], box: Box) -> Detection | None:
         """The landmarker's pose on this crop (averaged with the mirrored pass if symmetric)."""
+        if self._video is None:
+            self._video = _make_landmarker(self.model, True, 1, self.opts)
+            if self.opts.symmetric:
+                self._mirror = _make_landmarker(self.model, True, 1, self.opts)
         dets = _detections(self._video.detect_for_video(_mp_image(img), self._ts_ms), box)
         if self._mirror is None:
             return dets[0] if dets else None
