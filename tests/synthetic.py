@@ -123,3 +123,42 @@ def single_leg_squat(stance: str = "left", reps: int = 5, fppa_max: float = 14.0
                                                              source="test"),
                         person=PersonInfo(people_seen=1, selection="synthetic",
                                           crop_tracking=False, body_height_frac=0.8))
+
+
+def double_leg_squat(reps: int = 4, fppa_max: float = 10.0, shift_px: float = 0.0,
+                     depth_px: float = 100.0, flexion_max: float = 50.0, fps: float = 30.0,
+                     period: float = 3.0, pause: float = 0.6) -> PoseSequence:
+    """A frontal double-leg squat: both knees reach ``fppa_max`` valgus at the bottom, the
+    pelvis shifts ``shift_px`` toward the subject's left (image +x) and drops ``depth_px``."""
+    t = np.arange(0, reps * period + pause, 1 / fps)
+    s = phase(t, reps, period, pause)
+    n = len(t)
+    xy = np.full((n, N_LANDMARKS, 2), np.nan)
+    world = np.zeros((n, N_LANDMARKS, 3))
+    mid = np.column_stack((W / 2 + shift_px * s, 500.0 + depth_px * s))
+    for x_sign, hip_i, knee_i, ankle_i, heel_i, foot_i, sh_i in (
+        (1.0, L_HIP, L_KNEE, L_ANKLE, L_HEEL, L_FOOT, L_SHOULDER),  # subject's left: image right
+        (-1.0, R_HIP, R_KNEE, R_ANKLE, R_HEEL, R_FOOT, R_SHOULDER),
+    ):
+        hip = mid + np.array([x_sign * HALF_PELVIS, 0.0])
+        ankle = np.column_stack((np.full(n, W / 2 + x_sign * HALF_PELVIS),
+                                 np.full(n, 500.0 + THIGH + SHANK)))
+        xy[:, hip_i], xy[:, ankle_i] = hip, ankle
+        xy[:, knee_i] = _knee_between(hip, ankle, fppa_max * s, medial_x=-x_sign)
+        xy[:, heel_i], xy[:, foot_i] = ankle + np.array([0, 10]), ankle + np.array([0, 25])
+        xy[:, sh_i] = mid + np.array([x_sign * 100.0, -TRUNK])
+        a = np.radians(flexion_max * s) / 2
+        w_hip = np.column_stack((np.full(n, x_sign * 0.1), np.zeros(n), np.zeros(n)))
+        w_knee = w_hip + 0.4 * np.column_stack((np.zeros(n), np.cos(a), -np.sin(a)))
+        world[:, hip_i], world[:, knee_i] = w_hip, w_knee
+        world[:, ankle_i] = w_knee + 0.4 * np.column_stack((np.zeros(n), np.cos(a), np.sin(a)))
+        world[:, sh_i] = [x_sign * 0.18, -0.5, 0]
+    for i in range(N_LANDMARKS):
+        if np.isnan(xy[0, i, 0]):
+            xy[:, i] = mid + np.array([0, -TRUNK - 60])
+    ones = np.ones((n, N_LANDMARKS))
+    return PoseSequence(t=t, image_xy=xy, world_xyz=world, visibility=ones, presence=ones.copy(),
+                        clip=clip_info(n, t), model=ModelInfo(name="synthetic", sha256="0" * 64,
+                                                             source="test"),
+                        person=PersonInfo(people_seen=1, selection="synthetic",
+                                          crop_tracking=False, body_height_frac=0.8))

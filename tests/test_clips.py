@@ -2,11 +2,13 @@
 
 import json
 
+import av
+import cv2
 import numpy as np
 import pytest
 from typer.testing import CliRunner
 
-from media import transformed_clip
+from media import transformed_clip, write_video
 from movescreen.cli import app
 from movescreen.errors import MovescreenError
 from movescreen.pipeline import analyse_pose
@@ -100,3 +102,33 @@ def test_cli_end_to_end_writes_all_outputs(videos, tmp_path):
     seq = PoseSequence.load(out / "pose.npz")
     assert seq.n_frames == 30 and seq.clip.sha256 == r.clip.sha256
     assert sorted(p.name for p in out.iterdir()) == ["frames.csv", "pose.npz", "results.json"]
+
+
+def _frames(path, n):
+    with av.open(str(path)) as c:
+        for i, f in enumerate(c.decode(video=0)):
+            if i >= n:
+                return
+            yield f.to_ndarray(format="rgb24")
+
+
+def test_two_people_the_taller_is_tracked_throughout(videos, tmp_path):
+    """A composite of two real clips: a tall person on the left, a smaller one on the right."""
+    big = _frames(videos / "squat_frontal_goblet_02.mp4", 75)
+    small = _frames(videos / "squat_frontal_bodyweight_01.mp4", 75)
+
+    def compose(a, b):
+        canvas = np.full((720, 1280, 3), 235, np.uint8)
+        canvas[:, 100:580] = a[:, 400:880]
+        canvas[240:720, 800:1120] = cv2.resize(b[:, 430:910], (320, 480))
+        return canvas
+
+    frames = (compose(a, b) for a, b in zip(big, small, strict=True))
+    clip = write_video(tmp_path / "two.mp4", frames)
+    seq = estimate_pose(clip)
+    assert seq.person.people_seen >= 2
+    assert "tallest of" in seq.person.selection
+    hips = (seq.image_xy[:, 23, 0] + seq.image_xy[:, 24, 0]) / 2
+    found = np.isfinite(hips)
+    assert found.mean() > 0.9
+    assert np.all(hips[found] < 640)  # never jumps to the person on the right

@@ -72,3 +72,27 @@ def test_prefetch_passes_items_and_errors():
 
     with pytest.raises(MovescreenError, match="boom"):
         list(prefetch(broken()))
+
+
+@pytest.mark.parametrize(("suffix", "fmt", "codec"), [
+    (".mp4", "mp4", "libx264"),
+    (".mov", "mov", "libx264"),
+    (".mkv", "matroska", "libx264"),
+    (".avi", "avi", "mpeg4"),
+    (".webm", "webm", "libvpx-vp9"),
+])
+def test_every_supported_container_decodes(tmp_path, suffix, fmt, codec):
+    path = tmp_path / f"clip{suffix}"
+    with av.open(str(path), "w", format=fmt) as c:
+        s = c.add_stream(codec, rate=25)
+        s.width, s.height, s.pix_fmt = 64, 48, "yuv420p"
+        for i in range(25):
+            f = av.VideoFrame.from_ndarray(np.full((48, 64, 3), i * 10, np.uint8), format="rgb24")
+            for p in s.encode(f):
+                c.mux(p)
+        for p in s.encode():
+            c.mux(p)
+    info = probe(path)
+    t = [f.t for f in iter_frames(info)]
+    assert len(t) == 25 and (info.width, info.height) == (64, 48)
+    assert t[-1] == pytest.approx(24 / 25, abs=0.01)
