@@ -112,10 +112,62 @@ def analyze(
                   f"{paths['pose'].name}")
 
 
+_UNIT_SUFFIX = {"deg": "°", "% leg length": "%", "s": " s", "leg lengths": " LL", "ratio": ""}
+
+
 def _fmt(v: float | None, unit: str) -> str:
     if v is None:
         return "—"
-    return f"{v:.2f}" if unit in ("leg lengths", "ratio", "s") else f"{v:.1f}"
+    digits = 2 if unit in ("leg lengths", "ratio", "s") else 1
+    return f"{v:.{digits}f}{_UNIT_SUFFIX.get(unit, '')}"
+
+
+def _worst(m) -> str:
+    if m.worst is None or m.worst_t is None:
+        return f"[dim]{m.reason or '—'}[/]"
+    return f"{_fmt(m.worst, m.unit)} [dim]rep {m.worst_rep} @ {m.worst_t:.1f} s[/]"
+
+
+def _metrics_table(title: str, metrics: dict, catalog: dict, with_status: bool) -> Table:
+    table = Table(title=title, title_justify="left", title_style="bold")
+    for col in ("metric", "median", "worst", "normal / target"):
+        table.add_column(col)
+    if with_status:
+        table.add_column("")
+    for name, m in metrics.items():
+        d = catalog[name]
+        row = [m.label, _fmt(m.median, m.unit), _worst(m), f"[dim]{d.normal}[/]"]
+        if with_status:
+            flagged = d.flagged(m.median)
+            row.append("[red]target not met[/]" if flagged else
+                       "[green]ok[/]" if flagged is False else "")
+        table.add_row(*row)
+    return table
+
+
+def _reps_table(r: ScreenResult) -> Table:
+    if r.test == "squat":
+        cols = {"fppa_peak_deg": ("FPPA pk (worse knee)", "deg"),
+                "kasr_bottom": ("knee/ankle sep", "ratio"),
+                "pelvic_shift_pct": ("pelvic shift", "% leg length")}
+    else:
+        cols = {"fppa_peak_deg": ("FPPA pk", "deg"), "pelvic_drop_deg": ("pelvic drop", "deg"),
+                "trunk_lean_deg": ("trunk lean", "deg")}
+    cols |= {"depth_pct": ("depth", "% leg length"), "descent_s": ("down", "s"),
+             "ascent_s": ("up", "s")}
+    table = Table(title="Reps", title_justify="left", title_style="bold")
+    for col in ("#", "leg", "bottom", *(label for label, _ in cols.values()), "note"):
+        table.add_column(col)
+    for rep in r.reps:
+        m = dict(rep.metrics)
+        if rep.per_leg:  # bilateral: show the worse knee
+            peaks = [leg.get("fppa_peak_deg") for leg in rep.per_leg.values()]
+            m["fppa_peak_deg"] = max((p for p in peaks if p is not None), default=None)
+        note = rep.exclusion_reason or ("balance lost" if rep.balance_lost else "")
+        table.add_row(str(rep.index), rep.leg, f"{rep.t_bottom:.1f} s",
+                      *(_fmt(m.get(c), unit) for c, (_, unit) in cols.items()), note,
+                      style="dim" if rep.excluded else "")
+    return table
 
 
 def print_summary(console: Console, r: ScreenResult) -> None:
@@ -124,45 +176,31 @@ def print_summary(console: Console, r: ScreenResult) -> None:
     c = r.clip
     console.print(f"[bold]{r.test}[/] · {Path(c.file).name} · {c.width}x{c.height} · "
                   f"{c.fps_measured:.0f} fps · {c.duration_s:.1f} s · view: [bold]{r.view.view}"
-                  f"[/] ({r.view.source})")
+                  f"[/] ({r.view.source})", highlight=False)
     console.print(f"Person: {r.person.selection}" +
-                  (" · tracked in a zoomed crop" if r.person.crop_tracking else ""))
-    console.print(f"Standing reference: {r.standing.t_start:.1f}-{r.standing.t_end:.1f} s; "
-                  f"reps found: {len(r.reps)}")
-    sides = [s for s, leg in r.legs.items() if leg.reps_total]
-    for side in sides:
-        leg = r.legs[side]
-        table = Table(title=f"{side.upper()} leg · {leg.reps_used} of {leg.reps_total} reps used",
-                      title_justify="left")
-        for col in ("metric", "median", "worst (rep @ s)", "normal / target", ""):
-            table.add_column(col)
-        for name, m in leg.metrics.items():
-            d = catalog[name]
-            worst = (f"{_fmt(m.worst, m.unit)} (#{m.worst_rep} @ {m.worst_t:.1f})"
-                     if m.worst is not None and m.worst_t is not None else m.reason or "—")
-            flagged = d.flagged(m.median)
-            status = ("[red]target not met[/]" if flagged else
-                      "[green]ok[/]" if flagged is False else "")
-            table.add_row(f"{m.label} [dim]({m.unit})[/]", _fmt(m.median, m.unit), worst,
-                          d.normal, status)
-        console.print(table)
+                  (" · tracked in a zoomed crop" if r.person.crop_tracking else ""),
+                  highlight=False)
+    console.print(f"Standing reference: {r.standing.n_frames} frames between "
+                  f"{r.standing.t_start:.1f} and {r.standing.t_end:.1f} s · "
+                  f"reps found: {len(r.reps)}", highlight=False)
+    if r.reps:
+        console.print(_reps_table(r))
+    for side, leg in r.legs.items():
+        if not leg.reps_total:
+            continue
+        title = f"{side.upper()} leg · {leg.reps_used} of {leg.reps_total} reps used"
+        # the published FPPA targets are for single-leg squats and landings, not squats
+        console.print(_metrics_table(title, leg.metrics, catalog,
+                                     with_status=r.test == "single-leg-squat"))
         for ex in leg.excluded:
-            console.print(f"  [yellow]rep {ex.rep} excluded:[/] {ex.reason}")
+            console.print(f"  [yellow]rep {ex.rep} excluded:[/] {ex.reason}", highlight=False)
     if r.bilateral:
-        table = Table(title="Both legs", title_justify="left")
-        for col in ("metric", "median", "worst (rep @ s)", "normal / target"):
-            table.add_column(col)
-        for name, m in r.bilateral.items():
-            worst = (f"{_fmt(m.worst, m.unit)} (#{m.worst_rep} @ {m.worst_t:.1f})"
-                     if m.worst is not None and m.worst_t is not None else m.reason or "—")
-            table.add_row(f"{m.label} [dim]({m.unit})[/]", _fmt(m.median, m.unit), worst,
-                          catalog[name].normal)
-        console.print(table)
+        console.print(_metrics_table("Both legs", r.bilateral, catalog, with_status=True))
     colours = {"error": "red", "warning": "yellow", "info": "blue"}
     for f in r.quality:
         console.print(f"[{colours[f.severity]}]{f.severity}[/]: {f.message}", highlight=False)
     for note in r.notes:
-        console.print(f"[dim]note: {note}[/]")
+        console.print(f"[dim]note: {note}[/]", highlight=False)
 
 
 @models_app.callback()

@@ -18,7 +18,6 @@ from numpy.typing import NDArray
 
 from .errors import MovescreenError
 
-VIDEO_SUFFIXES = (".mp4", ".mov", ".m4v", ".avi", ".webm", ".mkv")
 _IMAGE_FORMATS = ("image2", "png_pipe", "jpeg_pipe", "webp_pipe", "bmp_pipe", "gif",
                   "tiff_pipe", "apng", "mjpeg")
 T = TypeVar("T")
@@ -57,8 +56,7 @@ def check_path(path: Path) -> Path:
     """Raise a clear error unless ``path`` is an existing, non-empty file."""
     path = Path(path)
     if not path.exists():
-        return_hint = "check the spelling, or give the full path to the clip"
-        raise _bad(path, f"no such file; {return_hint}.")
+        raise _bad(path, "no such file; check the spelling, or give the full path to the clip.")
     if path.is_dir():
         raise _bad(path, "is a folder; give one video file (mp4, mov, avi, webm or mkv).")
     if path.stat().st_size == 0:
