@@ -9,7 +9,7 @@ from scipy.signal import find_peaks
 from .kinematics import Kinematics
 from .landmarks import Side
 from .results import ViewName
-from .signals import runs
+from .signals import nanmedian, runs
 
 Array = NDArray[np.float64]
 
@@ -38,11 +38,6 @@ class RepWindow:
     start: int
     bottom: int
     end: int
-
-
-def _nanmedian(x: Array) -> float:
-    x = np.asarray(x, dtype=np.float64)
-    return float(np.nanmedian(x)) if np.any(np.isfinite(x)) else float("nan")
 
 
 def leg_length(k: Kinematics) -> Array:
@@ -74,7 +69,7 @@ def find_standing(k: Kinematics, window: tuple[float, float] | None = None) -> S
         frames = np.flatnonzero(ok & (hip_y <= top + 0.03 * ref_len))
     if len(frames) == 0:
         return Standing(frames, float("nan"), float("nan"))
-    return Standing(frames, _nanmedian(length[frames]), _nanmedian(hip_y[frames]))
+    return Standing(frames, nanmedian(length[frames]), nanmedian(hip_y[frames]))
 
 
 def depth_pct(k: Kinematics, standing: Standing) -> Array:
@@ -122,8 +117,8 @@ def classify_view(k: Kinematics, frames: NDArray[np.intp]) -> ViewEstimate:
     3D world landmarks) also makes a view oblique.
     """
     idx = frames if len(frames) else np.arange(len(k.t))
-    ratio = _nanmedian(k.shoulder_width_px[idx] / k.trunk_height_px[idx])
-    yaw = _nanmedian(k.hip_line_yaw_deg[idx])
+    ratio = nanmedian(k.shoulder_width_px[idx] / k.trunk_height_px[idx])
+    yaw = nanmedian(k.hip_line_yaw_deg[idx])
     if not np.isfinite(ratio) or ratio < SAGITTAL_MAX_WIDTH_RATIO:
         view: ViewName = "sagittal"
     elif ratio < FRONTAL_MIN_WIDTH_RATIO or yaw > OBLIQUE_MIN_YAW_DEG:
@@ -194,7 +189,7 @@ def stance_leg(k: Kinematics, rep: RepWindow, length_px: float,
     None if neither ankle is clearly (``min_lift`` leg lengths) above the other.
     """
     sl = slice(rep.start, rep.end + 1)
-    lift = _nanmedian(k.ankle_y["left"][sl] - k.ankle_y["right"][sl]) / length_px
+    lift = nanmedian(k.ankle_y["left"][sl] - k.ankle_y["right"][sl]) / length_px
     if not np.isfinite(lift) or abs(lift) < min_lift:
         return None
     return "left" if lift > 0 else "right"

@@ -23,6 +23,12 @@ class Gap:
         return self.t_end - self.t_start
 
 
+def nanmedian(x: Array) -> float:
+    """Median of the finite values; NaN (without a warning) when there are none."""
+    x = np.asarray(x, dtype=np.float64)
+    return float(np.nanmedian(x)) if np.any(np.isfinite(x)) else float("nan")
+
+
 def runs(mask: NDArray[np.bool_]) -> list[tuple[int, int]]:
     """Index ranges [start, stop) where a 1-D boolean mask is True."""
     m = np.asarray(mask, dtype=bool)

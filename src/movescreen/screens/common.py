@@ -22,7 +22,7 @@ from ..events import (
     trunk_scale,
 )
 from ..kinematics import Kinematics, compute_kinematics
-from ..landmarks import LOWER_BODY, NAMES, Side
+from ..landmarks import L_ANKLE, L_HIP, L_KNEE, NAMES, R_ANKLE, R_HIP, R_KNEE, Side
 from ..pose.sequence import PoseSequence
 from ..results import (
     Exclusion,
@@ -35,6 +35,7 @@ from ..results import (
     ViewInfo,
     ViewName,
 )
+from ..signals import nanmedian
 
 Array = NDArray[np.float64]
 FRONTAL_METRICS = ("fppa_peak_deg", "fppa_bottom_deg", "fppa_at_45_deg", "fppa_at_60_deg",
@@ -122,18 +123,24 @@ def _restrict(pose: ConditionedPose, keep: NDArray[np.bool_]) -> ConditionedPose
 
 
 def _require_legs_in_view(seq: PoseSequence) -> None:
+    """Refuse a clip in which hips, knees or ankles are mostly out of view.
+
+    Each joint must be visible on at least one side in half the frames with a person (a side
+    view hides the far leg, which is fine).
+    """
     has = seq.has_pose
     if has.sum() == 0:
         raise MovescreenError(f"{seq.clip.file}: no person was found in any frame.")
-    vis = np.nan_to_num(seq.visibility[has][:, LOWER_BODY], nan=0.0) >= MIN_LEG_VISIBILITY
-    seen = vis.mean(axis=0)
-    worst = int(np.argmin(seen))
-    if seen[worst] < 0.5:
-        raise MovescreenError(
-            f"{seq.clip.file}: the legs are not in view ({NAMES[LOWER_BODY[worst]]} visible in "
-            f"{seen[worst]:.0%} of frames with a person); film the whole body, head to feet, "
-            "from 2-3 m away."
-        )
+    vis = np.nan_to_num(seq.visibility[has], nan=0.0) >= MIN_LEG_VISIBILITY
+    for left, right in ((L_HIP, R_HIP), (L_KNEE, R_KNEE), (L_ANKLE, R_ANKLE)):
+        seen = max(vis[:, left].mean(), vis[:, right].mean())
+        if seen < 0.5:
+            joint = NAMES[left].removeprefix("left_")
+            raise MovescreenError(
+                f"{seq.clip.file}: the legs are not in view (the {joint}s are visible in "
+                f"{seen:.0%} of frames with a person); film the whole body, head to feet, "
+                "from 2-3 m away."
+            )
 
 
 def _quality_flags(p: Prepared) -> None:
@@ -192,7 +199,7 @@ def standing_reference(p: Prepared, source: str) -> StandingReference:
         t_start=float(p.k.t[f[0]]), t_end=float(p.k.t[f[-1]]), n_frames=len(f),
         source=source,  # type: ignore[arg-type]
         leg_length_px=p.standing.leg_length_px,
-        fppa_deg={s: _finite(np.nanmedian(p.k.fppa[s][f])) for s in ("left", "right")},
+        fppa_deg={s: _finite(nanmedian(p.k.fppa[s][f])) for s in ("left", "right")},
     )
 
 

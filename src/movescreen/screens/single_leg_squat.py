@@ -8,6 +8,7 @@ from ..events import RepWindow, free_foot_down, stance_leg
 from ..landmarks import L_HIP, L_SHOULDER, LEGS, R_HIP, R_SHOULDER, SIDES, Side
 from ..pose.sequence import PoseSequence
 from ..results import Flag, Rep, ScreenResult
+from ..signals import nanmedian
 from .common import (
     FPPA_WINDOW_MAX_FLEXION,
     Overrides,
@@ -58,12 +59,12 @@ def leg_metrics(p: Prepared, w: RepWindow, side: Side) -> tuple[dict[str, float 
         put("fppa_bottom_deg", float(k.fppa[side][w.bottom]), float(t[w.bottom]))
     put("fppa_at_45_deg", at_flexion(k.fppa[side], flex, w, 45.0))
     put("fppa_at_60_deg", at_flexion(k.fppa[side], flex, w, 60.0))
-    stand_fppa = np.nanmedian(k.fppa[side][sf])
+    stand_fppa = nanmedian(k.fppa[side][sf])
     fp = m["fppa_peak_deg"]
     put("fppa_change_deg", fp - stand_fppa if fp is not None and np.isfinite(stand_fppa)
         else None, at.get("fppa_peak_deg"))
-    put("pelvic_drop_deg", *peak(k.pelvis[side] - np.nanmedian(k.pelvis[side][sf]), t, w))
-    put("trunk_lean_deg", *peak(k.trunk[side] - np.nanmedian(k.trunk[side][sf]), t, w))
+    put("pelvic_drop_deg", *peak(k.pelvis[side] - nanmedian(k.pelvis[side][sf]), t, w))
+    put("trunk_lean_deg", *peak(k.trunk[side] - nanmedian(k.trunk[side][sf]), t, w))
     put("knee_over_foot", *peak(k.knee_medial_of_foot_px[side] / length, t, w))
     put("depth_pct", *peak(p.depth, t, w))
     put("knee_flexion_est_deg", *peak(flex, t, w))

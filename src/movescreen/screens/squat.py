@@ -8,6 +8,7 @@ from ..events import RepWindow
 from ..landmarks import LOWER_BODY, SIDES
 from ..pose.sequence import PoseSequence
 from ..results import Flag, Rep, ScreenResult
+from ..signals import nanmedian
 from .common import (
     FPPA_WINDOW_MAX_FLEXION,
     Overrides,
@@ -63,7 +64,7 @@ def _bilateral(p: Prepared, w: RepWindow) -> dict[str, float | None]:
     ankle_sep = abs(k.ankle_x["left"][b] - k.ankle_x["right"][b])
     knee_sep = abs(k.knee_x["left"][b] - k.knee_x["right"][b])
     toward_left = -k.medial_sign["left"]  # image x direction from the right hip to the left
-    stand_x = np.nanmedian(k.mid_hip[p.standing.frames, 0])
+    stand_x = nanmedian(k.mid_hip[p.standing.frames, 0])
     m: dict[str, float | None] = {
         "depth_pct": _f(p.depth[b]),
         "kasr_bottom": _f(knee_sep / ankle_sep) if ankle_sep > 1e-6 else None,
