@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field
 SCHEMA_VERSION = "1.0"
 
 Side = Literal["left", "right"]
-TestName = Literal["single-leg-squat", "squat"]
+TestName = Literal["single-leg-squat", "squat", "single-leg-hop", "drop-landing"]
 ViewName = Literal["frontal", "oblique", "sagittal"]
 
 
