@@ -19,18 +19,30 @@ class Kinematics:
     t: Array
     fppa: dict[Side, Array]  # + = valgus
     knee_flexion: dict[Side, Array]  # 3D world-landmark estimate, 0 = straight
+    knee_flexion_2d: dict[Side, Array]  # in the image plane (valid in a side view)
     pelvis: dict[Side, Array]  # hip line in that leg's frame, + = the other side lower
     trunk: dict[Side, Array]  # mid-hip -> mid-shoulder from vertical, + = toward that side
     knee_medial_of_foot_px: dict[Side, Array]  # + = knee medial to the foot index
     knee_x: dict[Side, Array]  # image x of the knee (pixels)
     ankle_x: dict[Side, Array]
     ankle_y: dict[Side, Array]  # image y (down) of the ankle
+    foot_low_y: dict[Side, Array]  # lowest of ankle, heel and toe in the image (largest y)
+    heel_x: dict[Side, Array]
+    toe_x: dict[Side, Array]
     leg_length_px: dict[Side, Array]  # hip-ankle distance
     mid_hip: Array  # (T, 2)
     shoulder_width_px: Array
     trunk_height_px: Array
     hip_line_yaw_deg: Array  # rotation of the hip line out of the image plane (world)
     medial_sign: dict[Side, float]
+
+
+def _lowest(ys: Array) -> Array:
+    """Per frame, the largest finite image y of several points (NaN if none)."""
+    out = np.full(ys.shape[0], np.nan)
+    ok = np.any(np.isfinite(ys), axis=1)
+    out[ok] = np.nanmax(ys[ok], axis=1)
+    return out
 
 
 def compute_kinematics(pose: ConditionedPose) -> Kinematics:
@@ -40,12 +52,13 @@ def compute_kinematics(pose: ConditionedPose) -> Kinematics:
     sign = {s: g.medial_sign(xy[:, legs[s].hip], xy[:, legs[other(s)].hip]) for s in SIDES}
     mid_hip = g.midpoint(xy[:, legs["left"].hip], xy[:, legs["right"].hip])
     mid_sh = g.midpoint(xy[:, legs["left"].shoulder], xy[:, legs["right"].shoulder])
-    fppa, flex, pelvis, trunk, kof = {}, {}, {}, {}, {}
+    fppa, flex, flex2d, pelvis, trunk, kof = {}, {}, {}, {}, {}, {}
     for s in SIDES:
         leg, sg = legs[s], sign[s]
         hip, knee, ankle = (g.to_leg_frame(xy[:, i], sg) for i in (leg.hip, leg.knee, leg.ankle))
         fppa[s] = g.fppa(hip, knee, ankle)
         flex[s] = g.joint_flexion_3d(world[:, leg.hip], world[:, leg.knee], world[:, leg.ankle])
+        flex2d[s] = np.abs(g.fppa(hip, knee, ankle))
         pelvis[s] = g.pelvic_obliquity(hip, g.to_leg_frame(xy[:, legs[other(s)].hip], sg))
         trunk[s] = g.trunk_tilt(g.to_leg_frame(mid_hip, sg), g.to_leg_frame(mid_sh, sg))
         kof[s] = knee[:, 0] - g.to_leg_frame(xy[:, leg.foot], sg)[:, 0]
@@ -55,12 +68,17 @@ def compute_kinematics(pose: ConditionedPose) -> Kinematics:
         t=pose.t,
         fppa=fppa,
         knee_flexion=flex,
+        knee_flexion_2d=flex2d,
         pelvis=pelvis,
         trunk=trunk,
         knee_medial_of_foot_px=kof,
         knee_x={s: xy[:, legs[s].knee, 0] for s in SIDES},
         ankle_x={s: xy[:, legs[s].ankle, 0] for s in SIDES},
         ankle_y={s: xy[:, legs[s].ankle, 1] for s in SIDES},
+        foot_low_y={s: _lowest(xy[:, [legs[s].ankle, legs[s].heel, legs[s].foot], 1])
+                    for s in SIDES},
+        heel_x={s: xy[:, legs[s].heel, 0] for s in SIDES},
+        toe_x={s: xy[:, legs[s].foot, 0] for s in SIDES},
         leg_length_px={s: g.distance(xy[:, legs[s].hip], xy[:, legs[s].ankle]) for s in SIDES},
         mid_hip=mid_hip,
         shoulder_width_px=g.distance(xy[:, legs["left"].shoulder], xy[:, legs["right"].shoulder]),

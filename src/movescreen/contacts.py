@@ -1,0 +1,187 @@
+"""Take-off, flight and initial contact from the feet's trajectory on the real time base.
+
+The signal is the lowest foot point of either foot (largest image y): it only rises when
+*every* foot that was on the ground leaves it, so walking or a single-leg stance never reads
+as flight, while a single-leg hop (free foot already up) does. A flight is a rise of that
+signal well above the ground level on both sides of it; the ground level is taken locally
+(before take-off and after landing), so a person hopping toward or away from the camera, or
+dropping off a box, is handled. Take-off and contact are timed to a fraction of a frame by
+fitting a parabola to the airborne samples (ballistic flight) and solving for ground level.
+"""
+
+from dataclasses import dataclass
+from itertools import pairwise
+
+import numpy as np
+from numpy.typing import NDArray
+
+from .landmarks import Side
+from .signals import runs
+
+Array = NDArray[np.float64]
+
+G = 9.81  # m/s^2
+MIN_CLEARANCE = 0.05  # leg lengths: the feet must rise this far for a flight
+AIRBORNE = 0.025  # leg lengths above local ground = off the ground
+MIN_FLIGHT_S = 0.06
+STILL_SPEED = 0.4  # leg lengths per second: a foot on the ground moves less than this
+MIN_CONTACT_S = 0.12  # a foot must stand still this long to count as on the ground
+MIN_RELOCATION = 0.12  # leg lengths: a standing foot that moves this far has hopped
+
+
+@dataclass(frozen=True)
+class Flight:
+    """One flight: take-off and initial contact (seconds, sub-frame), their frames, levels."""
+
+    t_takeoff: float
+    t_contact: float
+    i_takeoff: int  # last frame on the ground before the flight
+    i_contact: int  # first frame on the ground after it
+    apex: int
+    clearance: float  # peak foot clearance, leg lengths
+    drop: float  # ground before minus ground after, leg lengths (+ = landed lower: a drop)
+    fitted: bool  # timed by the parabola fit (else by threshold crossings)
+
+    @property
+    def flight_time(self) -> float:
+        return self.t_contact - self.t_takeoff
+
+
+def lowest_foot(foot_low_y: dict[Side, Array]) -> Array:
+    """Per frame, the lower (larger image y) of the two feet; NaN if neither is known."""
+    both = np.vstack((foot_low_y["left"], foot_low_y["right"]))
+    out = np.full(both.shape[1], np.nan)
+    ok = np.any(np.isfinite(both), axis=0)
+    out[ok] = np.nanmax(both[:, ok], axis=0)
+    return out
+
+
+def _crossing(t: Array, c: Array, i0: int, i1: int, level: float) -> float:
+    """Time where c crosses ``level`` between samples i0 and i1 (linear)."""
+    c0, c1 = c[i0], c[i1]
+    if c1 == c0:
+        return float(t[i0])
+    w = float(np.clip((level - c0) / (c1 - c0), 0.0, 1.0))
+    return float(t[i0] + w * (t[i1] - t[i0]))
+
+
+def foot_speed(t: Array, y: Array, x: Array, leg_length_px: float) -> Array:
+    """Speed of a foot point in leg lengths per second (NaN gaps bridged)."""
+    ok = np.isfinite(y) & np.isfinite(x)
+    if ok.sum() < 2:
+        return np.full(len(t), np.nan)
+    yy = np.interp(t, t[ok], y[ok]) / leg_length_px
+    xx = np.interp(t, t[ok], x[ok]) / leg_length_px
+    return np.hypot(np.gradient(yy, t), np.gradient(xx, t))
+
+
+def hopping_foot(t: Array, foot_low_y: dict[Side, Array], foot_x: dict[Side, Array],
+                 leg_length_px: float) -> Side:
+    """The foot that stands still more often: in single-leg hopping, the one on the ground."""
+    still = {s: float(np.mean(foot_speed(t, foot_low_y[s], foot_x[s], leg_length_px)
+                              < STILL_SPEED)) for s in ("left", "right")}
+    return "left" if still["left"] >= still["right"] else "right"
+
+
+def free_fall(t: Array, hip_y: Array, px_per_m: float) -> NDArray[np.bool_]:
+    """Frames in which the hips fall with at least half of gravity's acceleration (airborne).
+
+    ``hip_y`` is the mid-hip's image y (down) in pixels; ``px_per_m`` converts to metres.
+    """
+    ok = np.isfinite(hip_y)
+    if ok.sum() < 5 or not np.isfinite(px_per_m) or px_per_m <= 0:
+        return np.zeros(len(t), dtype=bool)
+    y = np.interp(t, t[ok], hip_y[ok]) / px_per_m
+    acc = np.gradient(np.gradient(y, t), t)  # m/s^2, + = accelerating downward
+    return acc > 0.5 * G
+
+
+def detect_flights(t: Array, foot_y: Array, foot_x: Array, leg_length_px: float,
+                   airborne: NDArray[np.bool_] | None = None) -> list[Flight]:
+    """Every flight phase of one foot trajectory (image pixels), in time order.
+
+    Pass the hopping foot for single-leg hops, or :func:`lowest_foot` for two-footed jumps,
+    and :func:`free_fall` as ``airborne``: a foot that hangs still at the top of a jump while
+    the body is in free fall is not on the ground.
+    A stance foot that stands still in two different places has hopped in between, even when
+    the picture shows no rise.
+    Ground contacts are where the foot stands still; a flight is the stretch between two
+    contacts in which it rises at least ``MIN_CLEARANCE`` above the straight line joining the
+    two contact levels (hopping toward or away from the camera moves the ground up or down in
+    the picture; this neither hides nor fakes a flight).
+    """
+    ok = np.isfinite(foot_y)
+    if ok.sum() < 5:
+        return []
+    h = -np.interp(t, t[ok], foot_y[ok]) / leg_length_px  # foot height, leg lengths
+    still = foot_speed(t, foot_y, foot_x, leg_length_px) < STILL_SPEED
+    frame = float(np.median(np.diff(t)))
+    if airborne is not None:
+        still &= ~airborne
+    contacts = [(a, b) for a, b in runs(still) if (b - a) * frame >= MIN_CONTACT_S]
+    xok = np.isfinite(foot_x)
+    xs = np.interp(t, t[xok], foot_x[xok]) if xok.sum() >= 2 else np.zeros(len(t))
+    flights = []
+    for (_, e1), (s2, _) in pairwise(contacts):
+        a, b = e1 - 1, s2  # last still frame before, first still frame after
+        if t[b] - t[a] < MIN_FLIGHT_S:
+            continue
+        base = np.interp(t[a:b + 1], [t[a], t[b]], [h[a], h[b]])
+        c = h[a:b + 1] - base
+        moved = float(np.hypot(h[b] - h[a], (xs[b] - xs[a]) / leg_length_px))
+        if c.max() >= MIN_CLEARANCE:
+            t_to, t_ic, fitted = _fit_times(t[a:b + 1], c)
+        elif moved >= MIN_RELOCATION:
+            # the standing foot moved to a new spot: it must have left the ground, even if
+            # the picture shows no rise (a hop toward the camera); timed from stillness
+            t_to, t_ic, fitted = float(t[a]), float(t[b]), False
+        else:
+            continue
+        if t_ic - t_to < MIN_FLIGHT_S:
+            continue
+        flights.append(Flight(t_to, t_ic, a, b, a + int(np.argmax(c)), float(c.max()),
+                              float(h[a] - h[b]), fitted))
+    return flights
+
+
+def _fit_times(tt: Array, c: Array) -> tuple[float, float, bool]:
+    """Take-off and contact times from the clearance ``c`` over one flight window.
+
+    A parabola through the airborne samples, solved for zero clearance; if that is not
+    possible (fewer than 3 airborne samples, not ballistic), the threshold crossings are
+    extrapolated to zero.
+    """
+    air = c > AIRBORNE
+    first, last = int(np.argmax(air)), len(c) - 1 - int(np.argmax(air[::-1]))
+    lo_t = _crossing(tt, c, first - 1, first, 0.0) if first > 0 else float(tt[0])
+    hi_t = _crossing(tt, c, last, last + 1, 0.0) if last + 1 < len(c) else float(tt[-1])
+    if air.sum() >= 3:
+        coef = np.polyfit(tt[air], c[air], 2)
+        roots = np.roots(coef)
+        frame = float(np.median(np.diff(tt)))
+        if coef[0] < 0 and np.all(np.isreal(roots)):
+            r0, r1 = sorted(float(np.real(r)) for r in roots)
+            # trust the fit where it agrees with the samples to within ~1.5 frames
+            if abs(r0 - lo_t) <= 1.5 * frame and abs(r1 - hi_t) <= 1.5 * frame:
+                return r0, r1, True
+    return lo_t, hi_t, False
+
+
+def feet_down(foot_low_y: dict[Side, Array], i0: int, i1: int, leg_length_px: float,
+              tol: float = 0.08) -> Side | str | None:
+    """Which feet are on the ground over frames [i0, i1): 'left', 'right', 'both' or None.
+
+    A foot is down when it is within ``tol`` leg lengths of the lower foot.
+    """
+    lowest = lowest_foot(foot_low_y)[i0:i1]
+    down = {}
+    for side in ("left", "right"):
+        y = foot_low_y[side][i0:i1]
+        valid = np.isfinite(y) & np.isfinite(lowest)
+        if not valid.any():
+            down[side] = False
+            continue
+        down[side] = bool(np.mean((lowest[valid] - y[valid]) / leg_length_px < tol) >= 0.5)
+    if down["left"] and down["right"]:
+        return "both"
+    return "left" if down["left"] else "right" if down["right"] else None
