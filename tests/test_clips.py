@@ -13,7 +13,7 @@ from movescreen.cli import app
 from movescreen.errors import MovescreenError
 from movescreen.pipeline import analyse_pose
 from movescreen.pose import PoseSequence, estimate_pose
-from movescreen.results import ScreenResult
+from movescreen.results import SCHEMA_VERSION, ScreenResult
 
 FRONTAL_SQUATS = [
     "squat_frontal_bodyweight_01.mp4",
@@ -95,7 +95,7 @@ def test_cli_end_to_end_writes_all_outputs(videos, tmp_path):
     assert result.exit_code == 0, result.output
     assert "reps found: 1" in result.output
     r = ScreenResult.from_json((out / "results.json").read_text())
-    assert r.schema_version == "1.0" and r.test == "squat" and r.athlete_height_cm == 170
+    assert r.schema_version == SCHEMA_VERSION and r.test == "squat" and r.athlete_height_cm == 170
     assert json.loads((out / "results.json").read_text())["clip"]["n_frames"] == 30
     rows = (out / "frames.csv").read_text().splitlines()
     assert len(rows) == 31 and rows[0].startswith("frame,t_s,has_pose,fppa_left_deg")

@@ -9,9 +9,11 @@ from rich.console import Console
 from rich.table import Table
 
 from . import __version__
+from .atomic import atomic_write_text
 from .catalog import load_catalog
+from .combine import combine
 from .errors import MovescreenError
-from .outputs import write_outputs
+from .outputs import RESULTS, write_outputs
 from .pipeline import Request, analyse_clip
 from .pose import models as model_store
 from .pose.landmarker import PoseOptions
@@ -29,6 +31,8 @@ app.add_typer(models_app, name="models")
 class Test(StrEnum):
     single_leg_squat = "single-leg-squat"
     squat = "squat"
+    single_leg_hop = "single-leg-hop"
+    drop_landing = "drop-landing"
 
 
 class LegChoice(StrEnum):
@@ -62,7 +66,9 @@ def _fail(console: Console, exc: MovescreenError) -> None:
 
 @app.command()
 def analyze(
-    clip: Annotated[Path, typer.Argument(help="Video file (mp4, mov, avi, webm, mkv).")],
+    clips: Annotated[list[Path], typer.Argument(
+        help="Video file(s) (mp4, mov, avi, webm, mkv); several clips of one athlete and one "
+        "screen (e.g. left and right trials) are also summarised together.")],
     test: Annotated[Test, typer.Option(help="Which screen was filmed.")] = Test.single_leg_squat,
     leg: Annotated[LegChoice, typer.Option(help="Stance leg (single-leg squat).")] =
     LegChoice.auto,
@@ -86,7 +92,7 @@ def analyze(
     False,
     verbose: Annotated[bool, typer.Option(help="Show MediaPipe's own log lines.")] = False,
 ) -> None:
-    """Analyse one clip and write results.json, frames.csv and pose.npz."""
+    """Analyse clips and write results.json, frames.csv and pose.npz for each."""
     console = Console(stderr=json_out)
     try:
         overrides = Overrides(
@@ -95,24 +101,39 @@ def analyze(
             standing=_window(standing) if standing else None,
             reps=tuple(_window(w) for w in reps.split(",")) if reps else None,
         )
-        req = Request(clip=clip, test=test.value, overrides=overrides,  # type: ignore[arg-type]
-                      model=model, athlete_height_cm=athlete_height,
-                      pose_options=PoseOptions(symmetric=not fast))
-        with console.status(f"Analysing {clip.name} …"), native_stderr_captured(verbose):
-            analysis = analyse_clip(req)
-        out_dir = out or Path("movescreen_results") / clip.stem
-        paths = write_outputs(analysis, out_dir)
+        reqs = [Request(clip=clip, test=test.value, overrides=overrides,  # type: ignore[arg-type]
+                        model=model, athlete_height_cm=athlete_height,
+                        pose_options=PoseOptions(symmetric=not fast)) for clip in clips]
+        analyses = []
+        for req in reqs:
+            with console.status(f"Analysing {req.clip.name} …"), native_stderr_captured(verbose):
+                analyses.append(analyse_clip(req))
+        base = out or Path("movescreen_results") / clips[0].stem
+        if len(analyses) == 1:
+            paths = write_outputs(analyses[0], base)
+            result = analyses[0].result
+        else:
+            for a in analyses:
+                write_outputs(a, base / Path(a.result.clip.file).stem)
+            result = combine([a.result for a in analyses])
+            paths = {"results": base / RESULTS}
+            atomic_write_text(paths["results"], result.to_json())
     except MovescreenError as exc:
         _fail(console, exc)
         return
     if json_out:
-        typer.echo(analysis.result.to_json())
-    print_summary(console, analysis.result)
-    console.print(f"\nWrote [bold]{paths['results']}[/], {paths['frames'].name}, "
-                  f"{paths['pose'].name}")
+        typer.echo(result.to_json())
+    print_summary(console, result)
+    if len(analyses) == 1:
+        console.print(f"\nWrote [bold]{paths['results']}[/], {paths['frames'].name}, "
+                      f"{paths['pose'].name}")
+    else:
+        console.print(f"\nWrote [bold]{paths['results']}[/] (all clips) and one folder per "
+                      f"clip in {base}")
 
 
-_UNIT_SUFFIX = {"deg": "°", "% leg length": "%", "s": " s", "leg lengths": " LL", "ratio": ""}
+_UNIT_SUFFIX = {"deg": "°", "% leg length": "%", "s": " s", "leg lengths": " LL", "ratio": "",
+                "cm": " cm", "%": "%"}
 
 
 def _fmt(v: float | None, unit: str) -> str:
@@ -146,6 +167,8 @@ def _metrics_table(title: str, metrics: dict, catalog: dict, with_status: bool) 
 
 
 def _reps_table(r: ScreenResult) -> Table:
+    if r.test in ("single-leg-hop", "drop-landing"):
+        return _landings_table(r)
     if r.test == "squat":
         cols = {"fppa_peak_deg": ("FPPA pk (worse knee)", "deg"),
                 "kasr_bottom": ("knee/ankle sep", "ratio"),
@@ -170,6 +193,32 @@ def _reps_table(r: ScreenResult) -> Table:
     return table
 
 
+def _landings_table(r: ScreenResult) -> Table:
+    cols = {"flight_time_s": ("flight", "s"), "jump_height_cm": ("height", "cm"),
+            "fppa_ic_deg": ("FPPA contact", "deg"), "fppa_landing_peak_deg": ("FPPA peak", "deg"),
+            "kasr_min": ("knee/ankle sep", "ratio"),
+            "knee_flexion_ic_deg": ("knee flex contact", "deg"),
+            "time_to_peak_flexion_s": ("to peak flex", "s"), "tts_video_s": ("video TTS", "s")}
+    table = Table(title="Landings", title_justify="left", title_style="bold")
+    for col in ("#", "leg", "contact", *(label for label, _ in cols.values()), "note"):
+        table.add_column(col)
+    for rep in r.reps:
+        m = dict(rep.metrics)
+        for name in ("fppa_ic_deg", "fppa_landing_peak_deg", "knee_flexion_ic_deg"):
+            if rep.per_leg:  # bilateral: the worse knee
+                vals = [leg.get(name) for leg in rep.per_leg.values()]
+                vals = [v for v in vals if v is not None]
+                pick = min if name == "knee_flexion_ic_deg" else max
+                m[name] = pick(vals) if vals else None
+        note = rep.exclusion_reason or "; ".join(rep.notes)
+        where = f"{rep.clip}: " if rep.clip else ""
+        table.add_row(str(rep.index), rep.leg,
+                      f"{where}{rep.events.get('initial_contact', rep.t_start):.2f} s",
+                      *(_fmt(m.get(c), unit) for c, (_, unit) in cols.items()), note,
+                      style="dim" if rep.excluded else "")
+    return table
+
+
 def print_summary(console: Console, r: ScreenResult) -> None:
     """The readable summary: who and what was analysed, per-leg metrics against norms."""
     catalog = load_catalog()
@@ -180,9 +229,12 @@ def print_summary(console: Console, r: ScreenResult) -> None:
     console.print(f"Person: {r.person.selection}" +
                   (" · tracked in a zoomed crop" if r.person.crop_tracking else ""),
                   highlight=False)
+    what = "landings" if r.test in ("single-leg-hop", "drop-landing") else "reps"
     console.print(f"Standing reference: {r.standing.n_frames} frames between "
                   f"{r.standing.t_start:.1f} and {r.standing.t_end:.1f} s · "
-                  f"reps found: {len(r.reps)}", highlight=False)
+                  f"{what} found: {len(r.reps)}", highlight=False)
+    for other in r.other_clips:
+        console.print(f"Also combined: {Path(other.file).name}", highlight=False)
     if r.reps:
         console.print(_reps_table(r))
     for side, leg in r.legs.items():
@@ -191,7 +243,7 @@ def print_summary(console: Console, r: ScreenResult) -> None:
         title = f"{side.upper()} leg · {leg.reps_used} of {leg.reps_total} reps used"
         # the published FPPA targets are for single-leg squats and landings, not squats
         console.print(_metrics_table(title, leg.metrics, catalog,
-                                     with_status=r.test == "single-leg-squat"))
+                                     with_status=r.test != "squat"))
         for ex in leg.excluded:
             console.print(f"  [yellow]rep {ex.rep} excluded:[/] {ex.reason}", highlight=False)
     if r.bilateral:

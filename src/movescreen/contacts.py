@@ -14,6 +14,7 @@ from itertools import pairwise
 
 import numpy as np
 from numpy.typing import NDArray
+from scipy.ndimage import minimum_filter1d
 
 from .landmarks import Side
 from .signals import runs
@@ -26,6 +27,7 @@ AIRBORNE = 0.025  # leg lengths above local ground = off the ground
 MIN_FLIGHT_S = 0.06
 STILL_SPEED = 0.4  # leg lengths per second: a foot on the ground moves less than this
 MIN_CONTACT_S = 0.12  # a foot must stand still this long to count as on the ground
+GROUND_WINDOW_S = 0.5  # the ground level is the foot's lowest point within this of a frame
 MIN_RELOCATION = 0.12  # leg lengths: a standing foot that moves this far has hopped
 
 
@@ -114,8 +116,12 @@ def detect_flights(t: Array, foot_y: Array, foot_x: Array, leg_length_px: float,
     if ok.sum() < 5:
         return []
     h = -np.interp(t, t[ok], foot_y[ok]) / leg_length_px  # foot height, leg lengths
-    still = foot_speed(t, foot_y, foot_x, leg_length_px) < STILL_SPEED
     frame = float(np.median(np.diff(t)))
+    ground = minimum_filter1d(h, size=2 * int(round(GROUND_WINDOW_S / frame)) + 1,
+                              mode="nearest")
+    # on the ground: standing still, or down at the lowest level around (a landing foot that
+    # rolls from heel to toe is not still, but it is low); never while the body free-falls
+    still = (foot_speed(t, foot_y, foot_x, leg_length_px) < STILL_SPEED) | (h - ground < AIRBORNE)
     if airborne is not None:
         still &= ~airborne
     contacts = [(a, b) for a, b in runs(still) if (b - a) * frame >= MIN_CONTACT_S]

@@ -49,7 +49,8 @@ def leg_length(k: Kinematics) -> Array:
     return out
 
 
-def find_standing(k: Kinematics, window: tuple[float, float] | None = None) -> Standing:
+def find_standing(k: Kinematics, window: tuple[float, float] | None = None,
+                  exclude: NDArray[np.bool_] | None = None) -> Standing:
     """The standing frames: given as a time window, or the frames where the hips are highest.
 
     Automatic: the longest legs (90th percentile of hip-ankle length) set the leg length; the
@@ -62,6 +63,8 @@ def find_standing(k: Kinematics, window: tuple[float, float] | None = None) -> S
         frames = np.flatnonzero((k.t >= window[0]) & (k.t <= window[1]) & np.isfinite(hip_y))
     else:
         ok = np.isfinite(hip_y) & np.isfinite(length)
+        if exclude is not None:
+            ok &= ~exclude
         if not np.any(ok):
             return Standing(np.array([], dtype=np.intp), float("nan"), float("nan"))
         top = float(np.nanpercentile(hip_y[ok], 5))

@@ -1,17 +1,20 @@
 """One clip through every stage: the function every front end (CLI, batch, web) calls."""
 
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from .pose import PoseSequence, estimate_pose
 from .pose.landmarker import PoseOptions
 from .results import ScreenResult, TestName
-from .screens import single_leg_squat, squat
+from .screens import landing, single_leg_squat, squat
 from .screens.common import Overrides
 
 SCREENS = {
     "single-leg-squat": single_leg_squat.analyse,
     "squat": squat.analyse,
+    "single-leg-hop": partial(landing.analyse, test="single-leg-hop"),
+    "drop-landing": partial(landing.analyse, test="drop-landing"),
 }
 
 

@@ -10,7 +10,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"
 
 Side = Literal["left", "right"]
 TestName = Literal["single-leg-squat", "squat", "single-leg-hop", "drop-landing"]
@@ -99,6 +99,10 @@ class Rep(_Model):
     at_t: dict[str, float] = Field(default_factory=dict, description="when each peak happened")
     per_leg: dict[Side, dict[str, float | None]] = Field(
         default_factory=dict, description="bilateral reps: each leg's own metrics")
+    events: dict[str, float] = Field(
+        default_factory=dict, description="landings: take_off, initial_contact, peak_flexion, "
+        "stabilised (s)")
+    clip: str | None = Field(default=None, description="source clip when several were combined")
     balance_lost: bool | None = None
     excluded: bool = False
     exclusion_reason: str | None = None
@@ -150,6 +154,8 @@ class ScreenResult(_Model):
     gaps: list[GapInfo]
     notes: list[str]
     athlete_height_cm: float | None = None
+    other_clips: list[ClipInfo] = Field(
+        default_factory=list, description="further clips combined into this result")
 
     def to_json(self) -> str:
         return self.model_dump_json(indent=2)

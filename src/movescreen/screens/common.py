@@ -79,39 +79,57 @@ class Prepared:
         return self.view.view != "sagittal"
 
 
-def prepare(seq: PoseSequence, overrides: Overrides,
-            options: ConditioningOptions | None = None) -> Prepared:
-    """Condition the landmarks and find standing, view and reps (or take the overrides)."""
+def conditioned_kinematics(seq: PoseSequence, options: ConditioningOptions | None = None
+                           ) -> tuple[ConditionedPose, Kinematics, list[Flag]]:
+    """Refuse clips without legs in view, condition the landmarks, and keep only the longest
+    stretch without a camera cut or zoom (flagged)."""
     _require_legs_in_view(seq)
     pose = condition(seq, options)
     k = compute_kinematics(pose)
-    cut_flags = []
+    flags = []
     start, stop = steady_scale_span(k.t, trunk_scale(k))
     if (start, stop) != (0, len(k.t)):
         keep = np.zeros(len(k.t), dtype=bool)
         keep[start:stop] = True
         pose = _restrict(pose, keep)
         k = compute_kinematics(pose)
-        cut_flags.append(Flag(code="camera_cut", severity="warning", message=(
+        flags.append(Flag(code="camera_cut", severity="warning", message=(
             f"The body's size in the picture jumps (a camera cut or zoom); only "
             f"{k.t[start]:.1f}-{k.t[stop - 1]:.1f} s, the longest steady stretch, is analysed.")))
-    standing = find_standing(k, overrides.standing)
+    return pose, k, flags
+
+
+def standing_and_view(seq: PoseSequence, k: Kinematics, overrides: Overrides,
+                      exclude: NDArray[np.bool_] | None = None
+                      ) -> tuple[Standing, ViewEstimate, str]:
+    """The standing reference and the camera view (each detected, or as overridden)."""
+    standing = find_standing(k, overrides.standing, exclude)
     if standing.mask_size == 0 or not np.isfinite(standing.leg_length_px):
         where = "in the --standing window" if overrides.standing else "anywhere in the clip"
         raise MovescreenError(f"{seq.clip.file}: no standing frames {where}; start the clip "
                               "standing still, facing the camera, whole body in view.")
     view = classify_view(k, standing.frames)
-    view_source = "auto"
     if overrides.view is not None:
-        view = ViewEstimate(overrides.view, view.width_ratio, view.yaw_deg)
-        view_source = "override"
+        return standing, ViewEstimate(overrides.view, view.width_ratio, view.yaw_deg), "override"
+    return standing, view, "auto"
+
+
+def prepare(seq: PoseSequence, overrides: Overrides,
+            options: ConditioningOptions | None = None) -> Prepared:
+    """Condition the landmarks and find standing, view and reps (or take the overrides)."""
+    pose, k, flags = conditioned_kinematics(seq, options)
+    standing, view, view_source = standing_and_view(seq, k, overrides)
     depth = depth_pct(k, standing)
     if overrides.reps:
         reps = reps_from_windows(k.t, depth, list(overrides.reps))
     else:
         reps = segment_reps(k.t, depth)
-    prep = Prepared(seq, pose, k, standing, view, view_source, depth, reps, flags=cut_flags)
-    _quality_flags(prep)
+    prep = Prepared(seq, pose, k, standing, view, view_source, depth, reps, flags=flags)
+    quality_flags(prep)
+    if not prep.reps:
+        prep.flags.append(Flag(code="no_reps", severity="error", message=(
+            "No repetition was found: squat down and up at least 5 times, "
+            "starting and ending standing.")))
     return prep
 
 
@@ -143,7 +161,8 @@ def _require_legs_in_view(seq: PoseSequence) -> None:
             )
 
 
-def _quality_flags(p: Prepared) -> None:
+def quality_flags(p: Prepared) -> None:
+    """Flags about the recording itself: view, frame rate, visibility, gaps."""
     clip = p.seq.clip
     flags = p.flags
     if p.view.view != "frontal":
@@ -171,10 +190,6 @@ def _quality_flags(p: Prepared) -> None:
     for name, gap in p.pose.long_gaps(min_s=0.5)[:5]:
         flags.append(Flag(code="gap", severity="info", message=(
             f"{name} was not visible from {gap.t_start:.1f} to {gap.t_end:.1f} s.")))
-    if not p.reps:
-        flags.append(Flag(code="no_reps", severity="error", message=(
-            "No repetition was found: squat down and up at least 5 times, "
-            "starting and ending standing.")))
 
 
 def gaps(p: Prepared) -> list[GapInfo]:

@@ -1,0 +1,367 @@
+"""Hop and landing screens: take-off, flight, contact, peak flexion, stabilisation, metrics.
+
+``single-leg-hop``: every single-leg landing (a landing on both feet is excluded).
+``drop-landing``: every landing, bilateral ones with the knee-to-ankle separation ratio.
+Frontal-plane metrics need a frontal (or oblique, flagged) view; knee flexion, its excursion
+and hop distance need a side view; timing metrics need 25 distinct pictures per second.
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..catalog import load_catalog
+from ..conditioning import ConditioningOptions
+from ..contacts import (
+    Flight,
+    detect_flights,
+    feet_down,
+    free_fall,
+    hopping_foot,
+    lowest_foot,
+)
+from ..geometry import distance
+from ..kinematics import Kinematics
+from ..landmarks import LEGS, SIDES, Side
+from ..pose.sequence import PoseSequence
+from ..results import Flag, MetricSummary, Rep, ScreenResult, TestName, ViewInfo
+from ..signals import nanmedian
+from .common import (
+    FRONTAL_METRICS,
+    Overrides,
+    Prepared,
+    conditioned_kinematics,
+    gaps,
+    leg_summary,
+    quality_flags,
+    standing_and_view,
+    standing_reference,
+    summarise,
+    version,
+    view_info,
+)
+
+G = 9.81
+MIN_TIMING_FPS = 25.0
+GOOD_TIMING_FPS = 60.0
+LEG_LENGTH_PER_HEIGHT = 0.49  # hip joint to ankle / body height (Drillis & Contini) [estimate]
+LANDING_WINDOW_S = 0.6  # peak flexion is looked for this long after contact
+STABLE_SPEED = 0.05  # leg lengths per second (clinical reference, proposed)
+STABLE_FOR_S = 0.5
+SPEED_BASE_S = 0.2  # central difference over this span, to keep landmark jitter out
+DROP_LEVEL = 0.25  # landed this many leg lengths lower than took off: a drop, not a jump
+
+TIMING = ("flight_time_s", "jump_height_cm", "time_to_peak_flexion_s", "tts_video_s",
+          "knee_flexion_ic_deg", "knee_flexion_excursion_deg")
+SAGITTAL_ONLY = ("knee_flexion_ic_deg", "knee_flexion_excursion_deg", "hop_distance_ll",
+                 "hop_distance_cm")
+LEG_METRICS = ("fppa_ic_deg", "fppa_landing_peak_deg", "knee_over_foot_ic", "trunk_lean_ic_deg",
+               "pelvic_drop_ic_deg", "knee_flexion_ic_deg", "knee_flexion_excursion_deg",
+               "time_to_peak_flexion_s", "hop_distance_ll", "hop_distance_cm", "flight_time_s",
+               "jump_height_cm", "tts_video_s")
+BILATERAL_METRICS = ("kasr_ic", "kasr_min", "flight_time_s", "jump_height_cm",
+                     "time_to_peak_flexion_s", "tts_video_s")
+FRONTAL_LANDING = ("fppa_ic_deg", "fppa_landing_peak_deg", "knee_over_foot_ic",
+                   "trunk_lean_ic_deg", "pelvic_drop_ic_deg", "kasr_ic", "kasr_min")
+
+
+@dataclass(frozen=True)
+class LandingContext:
+    """What every landing of a clip is measured against."""
+
+    p: Prepared
+    k: Kinematics
+    leg_length: float
+    px_per_m: float
+    fps: float
+    athlete_height_cm: float | None
+
+    @property
+    def timing_ok(self) -> bool:
+        return self.fps >= MIN_TIMING_FPS
+
+    @property
+    def sagittal(self) -> bool:
+        return self.p.view.view == "sagittal"
+
+
+def _at(values: np.ndarray, t: np.ndarray, when: float) -> float | None:
+    """``values`` linearly interpolated at time ``when`` (None if not measured there)."""
+    i = int(np.searchsorted(t, when))
+    lo, hi = max(i - 1, 0), min(i, len(t) - 1)
+    a, b = values[lo], values[hi]
+    if not (np.isfinite(a) and np.isfinite(b)):
+        return None
+    w = 0.0 if hi == lo else (when - t[lo]) / (t[hi] - t[lo])
+    return float(a + np.clip(w, 0.0, 1.0) * (b - a))
+
+
+def _peak(values: np.ndarray, sl: slice) -> float | None:
+    seg = values[sl]
+    return float(np.nanmax(seg)) if np.any(np.isfinite(seg)) else None
+
+
+def _stabilised(c: LandingContext, i_ic: int, i_end: int) -> int | None:
+    """First frame after contact from which the hips' sideways speed stays below the threshold
+    for ``STABLE_FOR_S`` (video time-to-stabilise)."""
+    t, x = c.k.t, c.k.mid_hip[:, 0] / c.leg_length
+    half = SPEED_BASE_S / 2
+    speed = np.abs(np.interp(t + half, t, x) - np.interp(t - half, t, x)) / SPEED_BASE_S
+    calm = np.nan_to_num(speed, nan=np.inf) < STABLE_SPEED
+    for i in range(i_ic, i_end):
+        j = int(np.searchsorted(t, t[i] + STABLE_FOR_S))
+        if j > i_end:
+            return None
+        if np.all(calm[i:j + 1]):
+            return i
+    return None
+
+
+def _landing(c: LandingContext, f: Flight, index: int, next_takeoff: float | None,
+             test: TestName, leg_override: Side | None) -> Rep:
+    k, t = c.k, c.k.t
+    i_ic = int(np.searchsorted(t, f.t_contact))
+    i_ic = min(i_ic, len(t) - 1)
+    end_t = min(next_takeoff if next_takeoff is not None else t[-1], f.t_contact + 3.0)
+    i_end = int(np.searchsorted(t, end_t))
+    i_end = min(max(i_end, i_ic + 1), len(t) - 1)
+    n_settle = max(2, int(round(0.25 / float(np.median(np.diff(t))))))
+    landed = leg_override or feet_down(k.foot_low_y, i_ic, min(i_ic + n_settle, len(t)),
+                                       c.leg_length)
+    win_end = min(int(np.searchsorted(t, f.t_contact + LANDING_WINDOW_S)), i_end)
+    hip_y = k.mid_hip[i_ic:win_end + 1, 1]
+    i_peak = i_ic + (int(np.nanargmax(hip_y)) if np.any(np.isfinite(hip_y)) else 0)
+    i_stable = _stabilised(c, i_ic, i_end)
+    events = {"take_off": f.t_takeoff, "initial_contact": f.t_contact,
+              "peak_flexion": float(t[i_peak])}
+    if i_stable is not None:
+        events["stabilised"] = float(t[i_stable])
+    flight = f.flight_time
+    drop = f.drop > DROP_LEVEL
+    common: dict[str, float | None] = {
+        "flight_time_s": flight,
+        "jump_height_cm": None if drop else G * flight ** 2 / 8 * 100,
+        "time_to_peak_flexion_s": float(t[i_peak]) - f.t_contact,
+        "tts_video_s": None if i_stable is None else float(t[i_stable]) - f.t_contact,
+    }
+    notes = []
+    if drop:
+        notes.append("landed lower than the take-off (a drop): no jump height from flight time")
+    if i_stable is None:
+        notes.append("did not stabilise before the next take-off or the end of the clip")
+    if not f.fitted:
+        notes.append("take-off and contact timed to the nearest frame (no ballistic fit)")
+    sides = list(SIDES) if landed == "both" else [landed] if landed in SIDES else []
+    per_leg = {s: _leg_metrics(c, f, s, i_ic, i_peak, single=landed != "both") for s in sides}
+    for m in per_leg.values():
+        m.update(common)
+    metrics: dict[str, float | None] = dict(common)
+    if landed == "both":
+        metrics |= _kasr(c, i_ic, i_peak)
+    _blank(c, metrics)
+    for m in per_leg.values():
+        _blank(c, m)
+    reason = None
+    if landed is None:
+        reason = "could not tell which foot landed"
+    elif test == "single-leg-hop" and landed == "both":
+        reason = "landed on both feet: not a single-leg landing"
+    leg = landed if landed in ("left", "right", "both") else "both"
+    if leg in SIDES:  # single-leg landing: its metrics are the rep's own
+        metrics = per_leg[leg]  # type: ignore[index]
+        per_leg = {}
+    return Rep(index=index, leg=leg, t_start=f.t_takeoff, t_bottom=float(t[i_peak]),  # type: ignore[arg-type]
+               t_end=float(t[i_end]), metrics=metrics, per_leg=per_leg,
+               at_t={"fppa_ic_deg": f.t_contact, "knee_over_foot_ic": f.t_contact},
+               events=events, excluded=reason is not None, exclusion_reason=reason, notes=notes)
+
+
+def _leg_metrics(c: LandingContext, f: Flight, side: Side, i_ic: int, i_peak: int,
+                 single: bool) -> dict[str, float | None]:
+    k, t, sf = c.k, c.k.t, c.p.standing.frames
+    after = slice(i_ic, i_peak + 1)
+    m: dict[str, float | None] = {
+        "fppa_ic_deg": _at(k.fppa[side], t, f.t_contact),
+        "fppa_landing_peak_deg": _peak(k.fppa[side], after),
+        "knee_over_foot_ic": _scaled(_at(k.knee_medial_of_foot_px[side], t, f.t_contact),
+                                     c.leg_length),
+        "trunk_lean_ic_deg": None,
+        "pelvic_drop_ic_deg": None,
+    }
+    if single:  # trunk lean and pelvic drop toward / away from the landing leg
+        trunk = _at(k.trunk[side], t, f.t_contact)
+        pelvis = _at(k.pelvis[side], t, f.t_contact)
+        m["trunk_lean_ic_deg"] = None if trunk is None else trunk - nanmedian(k.trunk[side][sf])
+        m["pelvic_drop_ic_deg"] = (None if pelvis is None
+                                   else pelvis - nanmedian(k.pelvis[side][sf]))
+    flex_ic = _at(k.knee_flexion_2d[side], t, f.t_contact)
+    flex_pk = _peak(k.knee_flexion_2d[side], after)
+    m["knee_flexion_ic_deg"] = flex_ic
+    m["knee_flexion_excursion_deg"] = (None if flex_ic is None or flex_pk is None
+                                       else flex_pk - flex_ic)
+    i_to = int(np.searchsorted(t, f.t_takeoff)) - 1
+    toe, heel = k.toe_x[side][max(i_to, 0)], k.heel_x[side][i_ic]
+    hop = abs(heel - toe) / c.leg_length if np.isfinite(toe) and np.isfinite(heel) else None
+    m["hop_distance_ll"] = hop
+    m["hop_distance_cm"] = (hop * LEG_LENGTH_PER_HEIGHT * c.athlete_height_cm
+                            if hop is not None and c.athlete_height_cm else None)
+    return m
+
+
+def _scaled(v: float | None, length: float) -> float | None:
+    return None if v is None else v / length
+
+
+def _kasr(c: LandingContext, i_ic: int, i_peak: int) -> dict[str, float | None]:
+    k = c.k
+    knee = np.abs(k.knee_x["left"] - k.knee_x["right"])
+    ankle = np.abs(k.ankle_x["left"] - k.ankle_x["right"])
+    ratio = np.where(ankle > 1e-6, knee / np.where(ankle > 1e-6, ankle, 1.0), np.nan)
+    seg = ratio[i_ic:i_peak + 1]
+    return {"kasr_ic": float(ratio[i_ic]) if np.isfinite(ratio[i_ic]) else None,
+            "kasr_min": float(np.nanmin(seg)) if np.any(np.isfinite(seg)) else None}
+
+
+def _blank(c: LandingContext, m: dict[str, float | None]) -> None:
+    """Remove what this view or frame rate cannot support."""
+    for name in list(m):
+        if (name in FRONTAL_LANDING and c.sagittal) or (name in SAGITTAL_ONLY
+                                                        and not c.sagittal):
+            m[name] = None
+        if name in TIMING and not c.timing_ok:
+            m[name] = None
+
+
+def _lsi(a: float | None, b: float | None, absolute: bool = False) -> float | None:
+    """Limb symmetry index: the weaker over the stronger side, in percent."""
+    if a is None or b is None:
+        return None
+    if absolute:
+        a, b = abs(a), abs(b)
+        if max(a, b) < 2.0:  # both within 2 deg of straight: symmetric for any purpose
+            return 100.0
+    hi = max(a, b)
+    return 100.0 * min(a, b) / hi if hi > 0 else None
+
+
+def symmetry(legs: dict, catalog: dict) -> dict:
+    """Limb symmetry indices from the two legs' medians (weaker / stronger x 100)."""
+    def med(side: Side, name: str) -> float | None:
+        return legs[side].metrics[name].median if legs[side].reps_used else None
+
+    pairs = {"lsi_hop_distance_pct": ("hop_distance_ll", False),
+             "lsi_jump_height_pct": ("jump_height_cm", False),
+             "lsi_landing_fppa_pct": ("fppa_landing_peak_deg", True)}
+    out = {}
+    for name, (metric, absolute) in pairs.items():
+        value = _lsi(med("left", metric), med("right", metric), absolute)
+        d = catalog[name]
+        out[name] = MetricSummary(
+            label=d.label, unit=d.unit, median=value, worst=value, worst_rep=None, worst_t=None,
+            n_reps=0 if value is None else 2,
+            reason=None if value is not None else "needs single-leg landings on both legs")
+    return out
+
+
+def analyse(seq: PoseSequence, overrides: Overrides | None = None,
+            options: ConditioningOptions | None = None,
+            athlete_height_cm: float | None = None, *,
+            test: TestName = "single-leg-hop") -> ScreenResult:
+    """Run the single-leg hop or the drop-landing screen on a pose sequence."""
+    ov = overrides or Overrides()
+    pose, k, flags = conditioned_kinematics(seq, options)
+    length_now = np.fmax(k.leg_length_px["left"], k.leg_length_px["right"])
+    leg_length = float(np.nanpercentile(length_now, 90)) if np.any(np.isfinite(length_now)) \
+        else float("nan")
+    world_leg = nanmedian(distance(pose.world[:, LEGS["left"].hip],
+                                   pose.world[:, LEGS["left"].ankle]))
+    airborne = free_fall(k.t, k.mid_hip[:, 1], leg_length / world_leg)
+    if test == "single-leg-hop":
+        foot = ov.leg or hopping_foot(k.t, k.foot_low_y, k.ankle_x, leg_length)
+        foot_y, foot_x = k.foot_low_y[foot], k.ankle_x[foot]
+    else:
+        foot_y, foot_x = lowest_foot(k.foot_low_y), (k.ankle_x["left"] + k.ankle_x["right"]) / 2
+    flights = detect_flights(k.t, foot_y, foot_x, leg_length, airborne)
+    in_flight = np.zeros(len(k.t), dtype=bool)
+    for f in flights:
+        in_flight[(k.t >= f.t_takeoff) & (k.t <= f.t_contact)] = True
+    standing, view, view_source = standing_and_view(seq, k, ov, exclude=in_flight | airborne)
+    p = Prepared(seq, pose, k, standing, view, view_source,
+                 depth=np.zeros(len(k.t)), reps=[], flags=flags)
+    quality_flags(p)
+    fps = seq.clip.fps_effective
+    c = LandingContext(p, k, standing.leg_length_px, leg_length / world_leg, fps,
+                       athlete_height_cm)
+    reps = [_landing(c, f, i + 1, flights[i + 1].t_takeoff if i + 1 < len(flights) else None,
+                     test, ov.leg if test == "single-leg-hop" else None)
+            for i, f in enumerate(flights)]
+    return _result(p, test, reps, c, ov, athlete_height_cm)
+
+
+def _result(p: Prepared, test: TestName, reps: list[Rep], c: LandingContext, ov: Overrides,
+            athlete_height_cm: float | None) -> ScreenResult:
+    catalog = load_catalog()
+    unmeasurable = "not measurable from this view"
+    legs = {}
+    for side in SIDES:
+        mine = [(r, r.metrics if r.leg == side else r.per_leg[side]) for r in reps
+                if r.leg == side or side in r.per_leg]
+        legs[side] = leg_summary(side, [r for r, _ in mine], mine, catalog, LEG_METRICS,
+                                 unmeasurable if c.sagittal else None)
+        for name in SAGITTAL_ONLY:
+            m = legs[side].metrics[name]
+            if m.median is None and not c.sagittal:
+                legs[side].metrics[name] = m.model_copy(update={"reason": unmeasurable})
+    both = [(r, r.metrics) for r in reps if r.leg == "both" and not r.excluded]
+    bilateral = summarise(both, catalog, BILATERAL_METRICS, unmeasurable if c.sagittal else None)
+    if test == "single-leg-hop":
+        bilateral |= symmetry(legs, catalog)
+    flags = list(p.flags)
+    if c.fps < MIN_TIMING_FPS:
+        flags.append(Flag(code="frame_rate", severity="error", message=(
+            f"{c.fps:.0f} distinct pictures per second is below {MIN_TIMING_FPS:.0f}: contact "
+            "timing (flight time, jump height, knee flexion at contact, time to stabilise) is "
+            "not reported; record at 60 fps or more.")))
+    elif c.fps < GOOD_TIMING_FPS:
+        flags.append(Flag(code="timing_precision", severity="warning", message=(
+            f"{c.fps:.0f} distinct pictures per second: contact is timed to about "
+            f"±{1000 / c.fps:.0f} ms, which at 30 fps moves knee flexion at contact by 10-15 "
+            "deg; record at 60 fps or more for landings.")))
+    if not reps:
+        flags.append(Flag(code="no_landings", severity="error", message=(
+            "No take-off and landing was found: the feet must leave the ground, and the whole "
+            "body must stay in the picture.")))
+    notes = [
+        "Time to stabilise is a video estimate (hips' sideways speed below 5% of leg length "
+        "per second for 0.5 s); published values come from force plates and do not apply.",
+        "Jump height is from flight time: h = g t² / 8.",
+        f"Contact timing precision: about ±{1000 / max(c.fps, 1):.0f} ms at "
+        f"{c.fps:.0f} distinct pictures per second.",
+    ]
+    if c.sagittal:
+        notes.append("Side view: knee flexion and hop distance are measured; frontal-plane "
+                     "angles are not measurable from this view.")
+    else:
+        notes.append("Knee flexion at contact and hop distance need a side view: not "
+                     "measurable from this view.")
+    if any(r.metrics.get("hop_distance_cm") for r in reps):
+        notes.append("Hop distance in cm assumes a hip-to-ankle length of 0.49 x the given "
+                     "height (an estimate).")
+    return ScreenResult(
+        movescreen_version=version(), test=test, clip=p.seq.clip, model=p.seq.model,
+        person=p.seq.person, view=_view(p), standing=standing_reference(p, "override"
+                                                                        if ov.standing
+                                                                        else "auto"),
+        reps=reps, legs=legs, bilateral=bilateral, quality=flags, gaps=gaps(p), notes=notes,
+        athlete_height_cm=athlete_height_cm,
+    )
+
+
+def _view(p: Prepared) -> ViewInfo:
+    info = view_info(p)
+    if p.view.view == "sagittal":
+        return info.model_copy(update={"untrusted_metrics": sorted(
+            set(info.untrusted_metrics) | set(FRONTAL_LANDING))})
+    untrusted = [m for m in info.untrusted_metrics if m not in FRONTAL_METRICS]
+    return info.model_copy(update={"untrusted_metrics": sorted(set(untrusted)
+                                                               | set(SAGITTAL_ONLY))})
