@@ -162,3 +162,55 @@ def double_leg_squat(reps: int = 4, fppa_max: float = 10.0, shift_px: float = 0.
                                                              source="test"),
                         person=PersonInfo(people_seen=1, selection="synthetic",
                                           crop_tracking=False, body_height_frac=0.8))
+
+
+def jump_landing(flight_s: float = 0.45, single_leg: str | None = None, fppa_ic: float = 4.0,
+                 fppa_peak: float = 12.0, fps: float = 120.0, t_takeoff: float = 1.0,
+                 settle_s: float = 2.0, px_per_m: float = 500.0) -> PoseSequence:
+    """Stand, jump straight up with an exactly ballistic flight of ``flight_s``, land, absorb
+    (hips drop 60 px over 0.2 s while the landing knee(s) go from ``fppa_ic`` to ``fppa_peak``
+    valgus), recover and stand still. ``single_leg``: 'left'/'right' hops and lands on that
+    leg with the other foot held up; None = both feet."""
+    g = 9.81
+    t = np.arange(0, t_takeoff + flight_s + settle_s, 1 / fps)
+    n = len(t)
+    tau = t - t_takeoff
+    v0 = g * flight_s / 2
+    rise = np.where((tau > 0) & (tau < flight_s), (v0 * tau - g / 2 * tau ** 2) * px_per_m, 0.0)
+    after = t - (t_takeoff + flight_s)
+    absorb = np.where(after < 0, 0.0, np.where(after < 0.2, np.sin(np.pi / 2 * after / 0.2),
+                                               np.clip(1 - (after - 0.2) / 0.4, 0, 1)))
+    # the knee sets fppa_ic during the last 0.1 s of flight, peaks with the absorption
+    preset = np.clip((after + 0.1) / 0.1, 0.0, 1.0)
+    fppa = fppa_ic * preset + (fppa_peak - fppa_ic) * absorb
+    mid = np.column_stack((np.full(n, W / 2), 500.0 - rise + 60.0 * absorb))
+    xy = np.full((n, N_LANDMARKS, 2), np.nan)
+    world = np.zeros((n, N_LANDMARKS, 3))
+    for x_sign, side, hip_i, knee_i, ankle_i, heel_i, foot_i, sh_i in (
+        (1.0, "left", L_HIP, L_KNEE, L_ANKLE, L_HEEL, L_FOOT, L_SHOULDER),
+        (-1.0, "right", R_HIP, R_KNEE, R_ANKLE, R_HEEL, R_FOOT, R_SHOULDER),
+    ):
+        hip = mid + np.array([x_sign * HALF_PELVIS, 0.0])
+        free = single_leg is not None and side != single_leg
+        ground = 500.0 + THIGH + SHANK - (100.0 if free else 0.0)
+        ankle = np.column_stack((np.full(n, W / 2 + x_sign * HALF_PELVIS), ground - rise))
+        xy[:, hip_i], xy[:, ankle_i] = hip, ankle
+        knee_fppa = np.zeros(n) if free else fppa
+        xy[:, knee_i] = _knee_between(hip, ankle, knee_fppa, medial_x=-x_sign)
+        xy[:, heel_i], xy[:, foot_i] = ankle + np.array([0, 10]), ankle + np.array([0, 25])
+        xy[:, sh_i] = mid + np.array([x_sign * 100.0, -TRUNK])
+        a = np.radians(np.full(n, 60.0) if free else 30.0 * absorb) / 2
+        w_hip = np.column_stack((np.full(n, x_sign * 0.1), np.zeros(n), np.zeros(n)))
+        w_knee = w_hip + 0.4 * np.column_stack((np.zeros(n), np.cos(a), -np.sin(a)))
+        world[:, hip_i], world[:, knee_i] = w_hip, w_knee
+        world[:, ankle_i] = w_knee + 0.4 * np.column_stack((np.zeros(n), np.cos(a), np.sin(a)))
+        world[:, sh_i] = [x_sign * 0.18, -0.5, 0]
+    for i in range(N_LANDMARKS):
+        if np.isnan(xy[0, i, 0]):
+            xy[:, i] = mid + np.array([0, -TRUNK - 60])
+    ones = np.ones((n, N_LANDMARKS))
+    return PoseSequence(t=t, image_xy=xy, world_xyz=world, visibility=ones, presence=ones.copy(),
+                        clip=clip_info(n, t), model=ModelInfo(name="synthetic", sha256="0" * 64,
+                                                             source="test"),
+                        person=PersonInfo(people_seen=1, selection="synthetic",
+                                          crop_tracking=False, body_height_frac=0.8))

@@ -132,3 +132,41 @@ def test_two_people_the_taller_is_tracked_throughout(videos, tmp_path):
     found = np.isfinite(hips)
     assert found.mean() > 0.9
     assert np.all(hips[found] < 640)  # never jumps to the person on the right
+
+
+@pytest.mark.parametrize(("name", "test", "expect"), [
+    ("cmj_jump_landing_frontal_11.mp4", "drop-landing", "one bilateral landing"),
+    ("single_leg_hop_quadrant_frontal_10.mp4", "single-leg-hop", "about 16 contacts"),
+    ("single_leg_cmj_render_left_15.mp4", "single-leg-hop", "left-leg landings"),
+])
+def test_landing_clips(videos, pose_cache, name, test, expect):
+    r = analyse_pose(pose_cache(videos / name), test)
+    used = [rep for rep in r.reps if not rep.excluded]
+    if expect == "one bilateral landing":
+        assert len(r.reps) == 1 and r.reps[0].leg == "both"
+        rep = r.reps[0]
+        assert 8.5 < rep.events["initial_contact"] < 9.5  # manifest: lands ~9.4 s
+        assert 15 < rep.metrics["jump_height_cm"] < 60
+        assert r.bilateral["kasr_min"].median is not None
+    elif expect == "about 16 contacts":
+        assert 12 <= len(used) <= 20
+        assert len({rep.leg for rep in used}) == 1  # always the same hopping leg
+        assert all(0.08 < rep.metrics["flight_time_s"] < 0.45 for rep in used)
+    else:
+        assert used and {rep.leg for rep in used} == {"left"}
+        assert any(15 < (rep.metrics["jump_height_cm"] or 0) < 45 for rep in used)
+    assert all(rep.events["take_off"] < rep.events["initial_contact"] for rep in r.reps)
+
+
+def test_cli_several_clips_one_result(videos, tmp_path):
+    out = tmp_path / "res"
+    clips = [videos / "squat_frontal_goblet_short_04.mp4",
+             videos / "squat_oblique_bodyweight_06.mp4"]
+    result = CliRunner().invoke(app, ["analyze", *map(str, clips), "--test", "squat", "--out",
+                                      str(out), "--fast"], env={"COLUMNS": "160"})
+    assert result.exit_code == 0, result.output
+    combined = ScreenResult.from_json((out / "results.json").read_text())
+    assert len(combined.reps) == 2 and len(combined.other_clips) == 1
+    assert {rep.clip for rep in combined.reps} == {c.name for c in clips}
+    for c in clips:
+        assert (out / c.stem / "results.json").is_file()

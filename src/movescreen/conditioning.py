@@ -14,7 +14,7 @@ from .signals import Gap, fill_short_gaps, lowpass
 class ConditioningOptions:
     visibility_threshold: float = 0.5
     max_gap_s: float = 0.25
-    cutoff_hz: float = 6.0  # 4th-order Butterworth, zero-phase (Winter; Pose2Sim default)
+    cutoff_hz: float | None = 6.0  # 4th-order Butterworth, zero-phase; None = no filtering
     filter_order: int = 4
 
 
@@ -49,7 +49,8 @@ def condition(seq: PoseSequence, options: ConditioningOptions | None = None) -> 
     for i in range(xy.shape[1]):
         both = np.concatenate((xy[:, i], world[:, i]), axis=1)
         filled, left = fill_short_gaps(seq.t, both, opts.max_gap_s)
-        smooth = lowpass(seq.t, filled, opts.cutoff_hz, opts.filter_order)
+        smooth = (filled if opts.cutoff_hz is None
+                  else lowpass(seq.t, filled, opts.cutoff_hz, opts.filter_order))
         out_xy[:, i], out_world[:, i] = smooth[:, :2], smooth[:, 2:]
         if i in SCREEN_LANDMARKS and left:
             gaps[i] = left

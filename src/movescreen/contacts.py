@@ -26,7 +26,7 @@ MIN_CLEARANCE = 0.05  # leg lengths: the feet must rise this far for a flight
 AIRBORNE = 0.025  # leg lengths above local ground = off the ground
 MIN_FLIGHT_S = 0.06
 STILL_SPEED = 0.4  # leg lengths per second: a foot on the ground moves less than this
-MIN_CONTACT_S = 0.12  # a foot must stand still this long to count as on the ground
+MIN_CONTACT_S = 0.06  # a foot must stand still this long to count as on the ground
 GROUND_WINDOW_S = 0.5  # the ground level is the foot's lowest point within this of a frame
 MIN_RELOCATION = 0.12  # leg lengths: a standing foot that moves this far has hopped
 
@@ -99,12 +99,15 @@ def free_fall(t: Array, hip_y: Array, px_per_m: float) -> NDArray[np.bool_]:
 
 
 def detect_flights(t: Array, foot_y: Array, foot_x: Array, leg_length_px: float,
-                   airborne: NDArray[np.bool_] | None = None) -> list[Flight]:
+                   airborne: NDArray[np.bool_] | None = None,
+                   raw_foot_y: Array | None = None) -> list[Flight]:
     """Every flight phase of one foot trajectory (image pixels), in time order.
 
     Pass the hopping foot for single-leg hops, or :func:`lowest_foot` for two-footed jumps,
     and :func:`free_fall` as ``airborne``: a foot that hangs still at the top of a jump while
-    the body is in free fall is not on the ground.
+    the body is in free fall is not on the ground. ``raw_foot_y`` (unfiltered) is used for the
+    ballistic fit, whose least squares average the jitter without the filter's rounding of
+    take-off and landing.
     A stance foot that stands still in two different places has hopped in between, even when
     the picture shows no rise.
     Ground contacts are where the foot stands still; a flight is the stretch between two
@@ -116,6 +119,10 @@ def detect_flights(t: Array, foot_y: Array, foot_x: Array, leg_length_px: float,
     if ok.sum() < 5:
         return []
     h = -np.interp(t, t[ok], foot_y[ok]) / leg_length_px  # foot height, leg lengths
+    raw = None
+    if raw_foot_y is not None and np.isfinite(raw_foot_y).sum() >= 5:
+        rok = np.isfinite(raw_foot_y)
+        raw = -np.interp(t, t[rok], raw_foot_y[rok]) / leg_length_px
     frame = float(np.median(np.diff(t)))
     ground = minimum_filter1d(h, size=2 * int(round(GROUND_WINDOW_S / frame)) + 1,
                               mode="nearest")
@@ -128,15 +135,18 @@ def detect_flights(t: Array, foot_y: Array, foot_x: Array, leg_length_px: float,
     xok = np.isfinite(foot_x)
     xs = np.interp(t, t[xok], foot_x[xok]) if xok.sum() >= 2 else np.zeros(len(t))
     flights = []
-    for (_, e1), (s2, _) in pairwise(contacts):
-        a, b = e1 - 1, s2  # last still frame before, first still frame after
+    for (s1, e1), (s2, e2) in pairwise(contacts):
+        a, b = e1 - 1, s2  # last ground frame before, first ground frame after
         if t[b] - t[a] < MIN_FLIGHT_S:
             continue
-        base = np.interp(t[a:b + 1], [t[a], t[b]], [h[a], h[b]])
+        # the ground under each contact: where the foot stands during it (median: robust)
+        g0, g1 = float(np.median(h[s1:e1])), float(np.median(h[s2:e2]))
+        base = np.interp(t[a:b + 1], [t[a], t[b]], [g0, g1])
         c = h[a:b + 1] - base
-        moved = float(np.hypot(h[b] - h[a], (xs[b] - xs[a]) / leg_length_px))
+        c_fit = c if raw is None else raw[a:b + 1] - base
+        moved = float(np.hypot(g1 - g0, (xs[b] - xs[a]) / leg_length_px))
         if c.max() >= MIN_CLEARANCE:
-            t_to, t_ic, fitted = _fit_times(t[a:b + 1], c)
+            t_to, t_ic, fitted = _fit_times(t[a:b + 1], c, c_fit)
         elif moved >= MIN_RELOCATION:
             # the standing foot moved to a new spot: it must have left the ground, even if
             # the picture shows no rise (a hop toward the camera); timed from stillness
@@ -146,29 +156,31 @@ def detect_flights(t: Array, foot_y: Array, foot_x: Array, leg_length_px: float,
         if t_ic - t_to < MIN_FLIGHT_S:
             continue
         flights.append(Flight(t_to, t_ic, a, b, a + int(np.argmax(c)), float(c.max()),
-                              float(h[a] - h[b]), fitted))
+                              g0 - g1, fitted))
     return flights
 
 
-def _fit_times(tt: Array, c: Array) -> tuple[float, float, bool]:
+def _fit_times(tt: Array, c: Array, c_fit: Array | None = None) -> tuple[float, float, bool]:
     """Take-off and contact times from the clearance ``c`` over one flight window.
 
-    A parabola through the airborne samples, solved for zero clearance; if that is not
-    possible (fewer than 3 airborne samples, not ballistic), the threshold crossings are
-    extrapolated to zero.
+    A parabola through the upper part of the flight (clearance above a quarter of its peak,
+    away from the take-off and landing, where filtering and toe-off bend the curve), solved
+    for zero clearance. If that is not possible (too few samples, not ballistic), the
+    threshold crossings are extrapolated to zero.
     """
     air = c > AIRBORNE
     first, last = int(np.argmax(air)), len(c) - 1 - int(np.argmax(air[::-1]))
     lo_t = _crossing(tt, c, first - 1, first, 0.0) if first > 0 else float(tt[0])
     hi_t = _crossing(tt, c, last, last + 1, 0.0) if last + 1 < len(c) else float(tt[-1])
-    if air.sum() >= 3:
-        coef = np.polyfit(tt[air], c[air], 2)
+    upper = c > max(AIRBORNE, 0.25 * float(c.max()))
+    if upper.sum() >= 4:
+        coef = np.polyfit(tt[upper], (c if c_fit is None else c_fit)[upper], 2)
         roots = np.roots(coef)
         frame = float(np.median(np.diff(tt)))
+        slack = max(1.5 * frame, 0.03)
         if coef[0] < 0 and np.all(np.isreal(roots)):
             r0, r1 = sorted(float(np.real(r)) for r in roots)
-            # trust the fit where it agrees with the samples to within ~1.5 frames
-            if abs(r0 - lo_t) <= 1.5 * frame and abs(r1 - hi_t) <= 1.5 * frame:
+            if abs(r0 - lo_t) <= slack and abs(r1 - hi_t) <= slack:
                 return r0, r1, True
     return lo_t, hi_t, False
 

@@ -6,12 +6,12 @@ Frontal-plane metrics need a frontal (or oblique, flagged) view; knee flexion, i
 and hop distance need a side view; timing metrics need 25 distinct pictures per second.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from ..catalog import load_catalog
-from ..conditioning import ConditioningOptions
+from ..conditioning import ConditionedPose, ConditioningOptions, condition
 from ..contacts import (
     Flight,
     detect_flights,
@@ -21,7 +21,7 @@ from ..contacts import (
     lowest_foot,
 )
 from ..geometry import distance
-from ..kinematics import Kinematics
+from ..kinematics import Kinematics, compute_kinematics
 from ..landmarks import LEGS, SIDES, Side
 from ..pose.sequence import PoseSequence
 from ..results import Flag, MetricSummary, Rep, ScreenResult, TestName, ViewInfo
@@ -49,6 +49,9 @@ LANDING_WINDOW_S = 0.6  # peak flexion is looked for this long after contact
 STABLE_SPEED = 0.05  # leg lengths per second (clinical reference, proposed)
 STABLE_FOR_S = 0.5
 SPEED_BASE_S = 0.2  # central difference over this span, to keep landmark jitter out
+# landings are fast: a 12 Hz low-pass keeps the impact (6 Hz would smear contact by ~40 ms)
+LANDING_CONDITIONING = ConditioningOptions(cutoff_hz=12.0)
+RAW = ConditioningOptions(cutoff_hz=None)  # gap-filled, unfiltered: for the ballistic fit
 DROP_LEVEL = 0.25  # landed this many leg lengths lower than took off: a drop, not a jump
 
 TIMING = ("flight_time_s", "jump_height_cm", "time_to_peak_flexion_s", "tts_video_s",
@@ -269,19 +272,21 @@ def analyse(seq: PoseSequence, overrides: Overrides | None = None,
             test: TestName = "single-leg-hop") -> ScreenResult:
     """Run the single-leg hop or the drop-landing screen on a pose sequence."""
     ov = overrides or Overrides()
-    pose, k, flags = conditioned_kinematics(seq, options)
+    pose, k, flags = conditioned_kinematics(seq, options or LANDING_CONDITIONING)
     length_now = np.fmax(k.leg_length_px["left"], k.leg_length_px["right"])
     leg_length = float(np.nanpercentile(length_now, 90)) if np.any(np.isfinite(length_now)) \
         else float("nan")
     world_leg = nanmedian(distance(pose.world[:, LEGS["left"].hip],
                                    pose.world[:, LEGS["left"].ankle]))
     airborne = free_fall(k.t, k.mid_hip[:, 1], leg_length / world_leg)
+    raw = compute_kinematics(_restrict_like(condition(seq, RAW), pose))
     if test == "single-leg-hop":
         foot = ov.leg or hopping_foot(k.t, k.foot_low_y, k.ankle_x, leg_length)
-        foot_y, foot_x = k.foot_low_y[foot], k.ankle_x[foot]
+        foot_y, foot_x, raw_y = k.foot_low_y[foot], k.ankle_x[foot], raw.foot_low_y[foot]
     else:
         foot_y, foot_x = lowest_foot(k.foot_low_y), (k.ankle_x["left"] + k.ankle_x["right"]) / 2
-    flights = detect_flights(k.t, foot_y, foot_x, leg_length, airborne)
+        raw_y = lowest_foot(raw.foot_low_y)
+    flights = detect_flights(k.t, foot_y, foot_x, leg_length, airborne, raw_y)
     in_flight = np.zeros(len(k.t), dtype=bool)
     for f in flights:
         in_flight[(k.t >= f.t_takeoff) & (k.t <= f.t_contact)] = True
@@ -355,6 +360,12 @@ def _result(p: Prepared, test: TestName, reps: list[Rep], c: LandingContext, ov:
         reps=reps, legs=legs, bilateral=bilateral, quality=flags, gaps=gaps(p), notes=notes,
         athlete_height_cm=athlete_height_cm,
     )
+
+
+def _restrict_like(raw: ConditionedPose, kept: ConditionedPose) -> ConditionedPose:
+    """``raw`` with the frames that ``kept`` dropped (camera cut) dropped too."""
+    gone = ~np.isfinite(kept.xy[..., 0]) & np.isfinite(raw.xy[..., 0])
+    return replace(raw, xy=np.where(gone[..., None], np.nan, raw.xy))
 
 
 def _view(p: Prepared) -> ViewInfo:

@@ -1,0 +1,108 @@
+"""Hop and landing screens on landmarks of known geometry (exact ballistic flights)."""
+
+import numpy as np
+import pytest
+
+from movescreen.pipeline import analyse_pose
+from synthetic import jump_landing
+
+G = 9.81
+
+
+@pytest.mark.parametrize("fps", [30, 60, 120, 240])
+@pytest.mark.parametrize("flight", [0.25, 0.3, 0.45, 0.6])
+@pytest.mark.parametrize("leg", [None, "left", "right"])
+def test_ballistic_flight_gives_jump_height_and_contact(fps, flight, leg):
+    test = "drop-landing" if leg is None else "single-leg-hop"
+    r = analyse_pose(jump_landing(flight_s=flight, fps=fps, single_leg=leg), test)
+    assert len(r.reps) == 1
+    rep = r.reps[0]
+    assert rep.leg == (leg or "both") and not rep.excluded
+    expected = G * flight ** 2 / 8 * 100
+    assert rep.metrics["jump_height_cm"] == pytest.approx(expected, rel=0.02)
+    assert abs(rep.events["initial_contact"] - (1.0 + flight)) <= 1.0 / fps
+    assert abs(rep.events["take_off"] - 1.0) <= 1.0 / fps
+
+
+@pytest.mark.parametrize("leg", ["left", "right"])
+def test_constructed_landing_valgus(leg):
+    r = analyse_pose(jump_landing(single_leg=leg, fppa_ic=4.0, fppa_peak=12.0), "single-leg-hop")
+    m = r.legs[leg].metrics
+    assert m["fppa_ic_deg"].median == pytest.approx(4.0, abs=0.5)
+    assert m["fppa_landing_peak_deg"].median == pytest.approx(12.0, abs=0.5)
+    assert m["time_to_peak_flexion_s"].median == pytest.approx(0.2, abs=0.02)
+    # a frontal view: side-view metrics are named, not guessed
+    assert m["knee_flexion_ic_deg"].median is None
+    assert m["knee_flexion_ic_deg"].reason == "not measurable from this view"
+
+
+def test_mirrored_landing_swaps_legs():
+    seq = jump_landing(single_leg="left", fppa_ic=3.0, fppa_peak=10.0)
+    a = analyse_pose(seq, "single-leg-hop")
+    b = analyse_pose(seq.mirrored(), "single-leg-hop")
+    assert a.reps[0].leg == "left" and b.reps[0].leg == "right"
+    for name, m in a.legs["left"].metrics.items():
+        other = b.legs["right"].metrics[name].median
+        assert (other is None) == (m.median is None), name
+        if m.median is not None:
+            assert other == pytest.approx(m.median, abs=1e-6), name
+
+
+def test_bilateral_landing_separation_ratio_and_single_leg_test_excludes_it():
+    seq = jump_landing(fppa_ic=0.0, fppa_peak=16.0)
+    r = analyse_pose(seq, "drop-landing")
+    kasr = r.bilateral["kasr_min"].median
+    assert kasr is not None and kasr < 1.0  # knees come closer than the ankles
+    hop = analyse_pose(seq, "single-leg-hop")
+    assert hop.reps[0].excluded and "both feet" in hop.reps[0].exclusion_reason
+
+
+def test_low_frame_rate_refuses_timing():
+    seq = jump_landing(fps=20.0)
+    r = analyse_pose(seq, "drop-landing")
+    assert r.reps and r.reps[0].metrics["flight_time_s"] is None
+    assert any(f.code == "frame_rate" and f.severity == "error" for f in r.quality)
+
+
+def test_below_60_fps_warns_about_timing_precision():
+    r = analyse_pose(jump_landing(fps=30.0), "drop-landing")
+    assert any(f.code == "timing_precision" for f in r.quality)
+    r = analyse_pose(jump_landing(fps=120.0), "drop-landing")
+    assert not any(f.code in ("timing_precision", "frame_rate") for f in r.quality)
+
+
+def test_no_jump_no_landing():
+    seq = jump_landing(flight_s=0.3)
+    xy = seq.image_xy.copy()
+    from dataclasses import replace
+
+    still = replace(seq, image_xy=np.repeat(xy[:1], len(xy), axis=0))
+    r = analyse_pose(still, "drop-landing")
+    assert r.reps == [] and any(f.code == "no_landings" for f in r.quality)
+
+
+def test_symmetry_across_clips_of_both_legs():
+    from movescreen.combine import combine
+
+    left = analyse_pose(jump_landing(single_leg="left", flight_s=0.45, fppa_peak=10.0),
+                        "single-leg-hop")
+    right = analyse_pose(jump_landing(single_leg="right", flight_s=0.40, fppa_peak=12.0),
+                         "single-leg-hop")
+    both = combine([left, right])
+    assert [r.leg for r in both.reps] == ["left", "right"]
+    assert both.legs["left"].reps_used == both.legs["right"].reps_used == 1
+    assert both.bilateral["lsi_jump_height_pct"].median == pytest.approx(
+        100 * (0.40 / 0.45) ** 2, abs=3.0)
+    assert both.bilateral["lsi_landing_fppa_pct"].median == pytest.approx(100 * 10 / 12, abs=5)
+    assert both.bilateral["lsi_hop_distance_pct"].median is None  # needs a side view
+    assert len(both.other_clips) == 1
+
+
+def test_combining_different_screens_is_refused():
+    from movescreen.combine import combine
+    from movescreen.errors import MovescreenError
+
+    hop = analyse_pose(jump_landing(single_leg="left"), "single-leg-hop")
+    drop = analyse_pose(jump_landing(), "drop-landing")
+    with pytest.raises(MovescreenError, match="different screens"):
+        combine([hop, drop])
