@@ -166,11 +166,13 @@ def double_leg_squat(reps: int = 4, fppa_max: float = 10.0, shift_px: float = 0.
 
 def jump_landing(flight_s: float = 0.45, single_leg: str | None = None, fppa_ic: float = 4.0,
                  fppa_peak: float = 12.0, fps: float = 120.0, t_takeoff: float = 1.0,
-                 settle_s: float = 2.0, px_per_m: float = 500.0) -> PoseSequence:
+                 settle_s: float = 2.0, px_per_m: float = 500.0,
+                 travel_px: float = 0.0) -> PoseSequence:
     """Stand, jump straight up with an exactly ballistic flight of ``flight_s``, land, absorb
     (hips drop 60 px over 0.2 s while the landing knee(s) go from ``fppa_ic`` to ``fppa_peak``
     valgus), recover and stand still. ``single_leg``: 'left'/'right' hops and lands on that
-    leg with the other foot held up; None = both feet."""
+    leg with the other foot held up; None = both feet. ``travel_px``: the whole body moves this
+    far along image x during the flight (a hop for distance)."""
     g = 9.81
     t = np.arange(0, t_takeoff + flight_s + settle_s, 1 / fps)
     n = len(t)
@@ -183,7 +185,8 @@ def jump_landing(flight_s: float = 0.45, single_leg: str | None = None, fppa_ic:
     # the knee sets fppa_ic during the last 0.1 s of flight, peaks with the absorption
     preset = np.clip((after + 0.1) / 0.1, 0.0, 1.0)
     fppa = fppa_ic * preset + (fppa_peak - fppa_ic) * absorb
-    mid = np.column_stack((np.full(n, W / 2), 500.0 - rise + 60.0 * absorb))
+    shift = travel_px * np.clip(tau / flight_s, 0.0, 1.0)
+    mid = np.column_stack((W / 2 + shift, 500.0 - rise + 60.0 * absorb))
     xy = np.full((n, N_LANDMARKS, 2), np.nan)
     world = np.zeros((n, N_LANDMARKS, 3))
     for x_sign, side, hip_i, knee_i, ankle_i, heel_i, foot_i, sh_i in (
@@ -193,7 +196,7 @@ def jump_landing(flight_s: float = 0.45, single_leg: str | None = None, fppa_ic:
         hip = mid + np.array([x_sign * HALF_PELVIS, 0.0])
         free = single_leg is not None and side != single_leg
         ground = 500.0 + THIGH + SHANK - (100.0 if free else 0.0)
-        ankle = np.column_stack((np.full(n, W / 2 + x_sign * HALF_PELVIS), ground - rise))
+        ankle = np.column_stack((W / 2 + x_sign * HALF_PELVIS + shift, ground - rise))
         xy[:, hip_i], xy[:, ankle_i] = hip, ankle
         knee_fppa = np.zeros(n) if free else fppa
         xy[:, knee_i] = _knee_between(hip, ankle, knee_fppa, medial_x=-x_sign)

@@ -106,3 +106,16 @@ def test_combining_different_screens_is_refused():
     drop = analyse_pose(jump_landing(), "drop-landing")
     with pytest.raises(MovescreenError, match="different screens"):
         combine([hop, drop])
+
+
+def test_hop_distance_in_a_side_view():
+    from movescreen.screens.common import Overrides
+
+    seq = jump_landing(single_leg="left", travel_px=300.0)  # leg length is 400 px
+    r = analyse_pose(seq, "single-leg-hop", Overrides(view="sagittal"), athlete_height_cm=180)
+    m = r.reps[0].metrics
+    assert m["hop_distance_ll"] == pytest.approx(0.75, abs=0.02)
+    assert m["hop_distance_cm"] == pytest.approx(0.75 * 0.49 * 180, rel=0.03)
+    assert m["fppa_ic_deg"] is None  # frontal-plane angles: not from a side view
+    frontal = analyse_pose(seq, "single-leg-hop", athlete_height_cm=180)
+    assert frontal.reps[0].metrics["hop_distance_ll"] is None
