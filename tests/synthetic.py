@@ -48,6 +48,28 @@ def _knee_between(hip: np.ndarray, ankle: np.ndarray, fppa_deg: np.ndarray,
     return mid + perp * m[:, None]
 
 
+def _world_leg(world: np.ndarray, idx: tuple[int, int, int], x_sign: float,
+               flexion_rad: np.ndarray) -> None:
+    """Hip, knee and ankle world landmarks (0.4 m segments, knee forward) at a given flexion."""
+    n = len(flexion_rad)
+    a = flexion_rad / 2
+    hip = np.column_stack((np.full(n, x_sign * 0.1), np.zeros(n), np.zeros(n)))
+    knee = hip + 0.4 * np.column_stack((np.zeros(n), np.cos(a), -np.sin(a)))
+    world[:, idx[0]], world[:, idx[1]] = hip, knee
+    world[:, idx[2]] = knee + 0.4 * np.column_stack((np.zeros(n), np.cos(a), np.sin(a)))
+
+
+def _pack(t: np.ndarray, xy: np.ndarray, world: np.ndarray) -> PoseSequence:
+    """A fully visible synthetic PoseSequence."""
+    n = len(t)
+    ones = np.ones((n, N_LANDMARKS))
+    return PoseSequence(t=t, image_xy=xy, world_xyz=world, visibility=ones, presence=ones.copy(),
+                        clip=clip_info(n, t), model=ModelInfo(name="synthetic", sha256="0" * 64,
+                                                             source="test"),
+                        person=PersonInfo(people_seen=1, selection="synthetic",
+                                          crop_tracking=False, body_height_frac=0.8))
+
+
 def clip_info(n: int, t: np.ndarray) -> ClipInfo:
     fps = (n - 1) / (t[-1] - t[0])
     return ClipInfo(file="synthetic", sha256="0" * 64, container="none", codec="none",
@@ -117,12 +139,7 @@ def single_leg_squat(stance: str = "left", reps: int = 5, fppa_max: float = 14.0
     world[np.isnan(world)] = 0.0
     world[:, L_SHOULDER] = [0.18 * left_x, -0.5, 0]
     world[:, R_SHOULDER] = [-0.18 * left_x, -0.5, 0]
-    ones = np.ones((n, N_LANDMARKS))
-    return PoseSequence(t=t, image_xy=xy, world_xyz=world, visibility=ones, presence=ones.copy(),
-                        clip=clip_info(n, t), model=ModelInfo(name="synthetic", sha256="0" * 64,
-                                                             source="test"),
-                        person=PersonInfo(people_seen=1, selection="synthetic",
-                                          crop_tracking=False, body_height_frac=0.8))
+    return _pack(t, xy, world)
 
 
 def double_leg_squat(reps: int = 4, fppa_max: float = 10.0, shift_px: float = 0.0,
@@ -147,21 +164,12 @@ def double_leg_squat(reps: int = 4, fppa_max: float = 10.0, shift_px: float = 0.
         xy[:, knee_i] = _knee_between(hip, ankle, fppa_max * s, medial_x=-x_sign)
         xy[:, heel_i], xy[:, foot_i] = ankle + np.array([0, 10]), ankle + np.array([0, 25])
         xy[:, sh_i] = mid + np.array([x_sign * 100.0, -TRUNK])
-        a = np.radians(flexion_max * s) / 2
-        w_hip = np.column_stack((np.full(n, x_sign * 0.1), np.zeros(n), np.zeros(n)))
-        w_knee = w_hip + 0.4 * np.column_stack((np.zeros(n), np.cos(a), -np.sin(a)))
-        world[:, hip_i], world[:, knee_i] = w_hip, w_knee
-        world[:, ankle_i] = w_knee + 0.4 * np.column_stack((np.zeros(n), np.cos(a), np.sin(a)))
+        _world_leg(world, (hip_i, knee_i, ankle_i), x_sign, np.radians(flexion_max * s))
         world[:, sh_i] = [x_sign * 0.18, -0.5, 0]
     for i in range(N_LANDMARKS):
         if np.isnan(xy[0, i, 0]):
             xy[:, i] = mid + np.array([0, -TRUNK - 60])
-    ones = np.ones((n, N_LANDMARKS))
-    return PoseSequence(t=t, image_xy=xy, world_xyz=world, visibility=ones, presence=ones.copy(),
-                        clip=clip_info(n, t), model=ModelInfo(name="synthetic", sha256="0" * 64,
-                                                             source="test"),
-                        person=PersonInfo(people_seen=1, selection="synthetic",
-                                          crop_tracking=False, body_height_frac=0.8))
+    return _pack(t, xy, world)
 
 
 def jump_landing(flight_s: float = 0.45, single_leg: str | None = None, fppa_ic: float = 4.0,
@@ -202,18 +210,10 @@ def jump_landing(flight_s: float = 0.45, single_leg: str | None = None, fppa_ic:
         xy[:, knee_i] = _knee_between(hip, ankle, knee_fppa, medial_x=-x_sign)
         xy[:, heel_i], xy[:, foot_i] = ankle + np.array([0, 10]), ankle + np.array([0, 25])
         xy[:, sh_i] = mid + np.array([x_sign * 100.0, -TRUNK])
-        a = np.radians(np.full(n, 60.0) if free else 30.0 * absorb) / 2
-        w_hip = np.column_stack((np.full(n, x_sign * 0.1), np.zeros(n), np.zeros(n)))
-        w_knee = w_hip + 0.4 * np.column_stack((np.zeros(n), np.cos(a), -np.sin(a)))
-        world[:, hip_i], world[:, knee_i] = w_hip, w_knee
-        world[:, ankle_i] = w_knee + 0.4 * np.column_stack((np.zeros(n), np.cos(a), np.sin(a)))
+        _world_leg(world, (hip_i, knee_i, ankle_i), x_sign,
+                   np.radians(np.full(n, 60.0) if free else 30.0 * absorb))
         world[:, sh_i] = [x_sign * 0.18, -0.5, 0]
     for i in range(N_LANDMARKS):
         if np.isnan(xy[0, i, 0]):
             xy[:, i] = mid + np.array([0, -TRUNK - 60])
-    ones = np.ones((n, N_LANDMARKS))
-    return PoseSequence(t=t, image_xy=xy, world_xyz=world, visibility=ones, presence=ones.copy(),
-                        clip=clip_info(n, t), model=ModelInfo(name="synthetic", sha256="0" * 64,
-                                                             source="test"),
-                        person=PersonInfo(people_seen=1, selection="synthetic",
-                                          crop_tracking=False, body_height_frac=0.8))
+    return _pack(t, xy, world)
