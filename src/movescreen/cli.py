@@ -6,6 +6,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from . import __version__
@@ -19,6 +20,22 @@ from .pose import models as model_store
 from .pose.landmarker import PoseOptions
 from .quiet import native_stderr_captured
 from .results import ScreenResult
+from .rules.cli import (
+    AgeOpt,
+    AthleteOpt,
+    GoalOpt,
+    PainOpt,
+    PainPersistentOpt,
+    PainSharpOpt,
+    RulesOpt,
+    SexOpt,
+    SwellingOpt,
+    athlete_from_options,
+    check_rules,
+    recommend_command,
+    rules_app,
+    run_recommend,
+)
 from .screens.common import Overrides
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
@@ -26,6 +43,8 @@ app = typer.Typer(add_completion=False, no_args_is_help=True,
 models_app = typer.Typer(help="List, verify and download pose models.",
                          invoke_without_command=True)
 app.add_typer(models_app, name="models")
+app.add_typer(rules_app, name="rules")
+app.command("recommend")(recommend_command)
 
 
 class Test(StrEnum):
@@ -60,7 +79,7 @@ def _window(text: str) -> tuple[float, float]:
 
 
 def _fail(console: Console, exc: MovescreenError) -> None:
-    console.print(f"[bold red]error:[/] {exc.message}", highlight=False)
+    console.print(f"[bold red]error:[/] {escape(exc.message)}", highlight=False)
     raise typer.Exit(exc.exit_code)
 
 
@@ -91,10 +110,27 @@ def analyze(
     json_out: Annotated[bool, typer.Option("--json", help="Print results.json to stdout.")] =
     False,
     verbose: Annotated[bool, typer.Option(help="Show MediaPipe's own log lines.")] = False,
+    recommend: Annotated[bool, typer.Option(
+        "--recommend", help="Also recommend a starting phase and exercises (plan.json).")] =
+    False,
+    athlete: AthleteOpt = None,
+    sex: SexOpt = None,
+    age: AgeOpt = None,
+    goal: GoalOpt = None,
+    pain: PainOpt = None,
+    pain_sharp: PainSharpOpt = False,
+    pain_persistent: PainPersistentOpt = False,
+    swelling: SwellingOpt = False,
+    rules: RulesOpt = None,
 ) -> None:
     """Analyse clips and write results.json, frames.csv and pose.npz for each."""
     console = Console(stderr=json_out)
     try:
+        facts = None
+        if recommend:  # bad athlete facts or rules fail before the long analysis
+            facts = athlete_from_options(athlete, sex, age, goal, pain, pain_sharp,
+                                         pain_persistent, swelling)
+            check_rules(rules)
         overrides = Overrides(
             leg=None if leg is LegChoice.auto else leg.value,  # type: ignore[arg-type]
             view=None if view is ViewChoice.auto else view.value,  # type: ignore[arg-type]
@@ -125,11 +161,19 @@ def analyze(
         typer.echo(result.to_json())
     print_summary(console, result)
     if len(analyses) == 1:
-        console.print(f"\nWrote [bold]{paths['results']}[/], {paths['frames'].name}, "
-                      f"{paths['pose'].name}")
+        console.print(f"\nWrote [bold]{escape(str(paths['results']))}[/], "
+                      f"{escape(paths['frames'].name)}, {escape(paths['pose'].name)}")
     else:
-        console.print(f"\nWrote [bold]{paths['results']}[/] (all clips) and one folder per "
-                      f"clip in {base}")
+        console.print(f"\nWrote [bold]{escape(str(paths['results']))}[/] (all clips) and one "
+                      f"folder per clip in {escape(str(base))}")
+    if facts is not None:
+        try:
+            _, plan_path = run_recommend(console, [(str(paths["results"]), result)], facts,
+                                         base, rules=rules)
+        except MovescreenError as exc:
+            _fail(console, exc)
+            return
+        console.print(f"Wrote [bold]{escape(str(plan_path))}[/]")
 
 
 _UNIT_SUFFIX = {"deg": "°", "% leg length": "%", "s": " s", "leg lengths": " LL", "ratio": "",
@@ -145,7 +189,7 @@ def _fmt(v: float | None, unit: str) -> str:
 
 def _worst(m) -> str:
     if m.worst is None or m.worst_t is None:
-        return f"[dim]{m.reason or '—'}[/]"
+        return f"[dim]{escape(m.reason or '—')}[/]"
     return f"{_fmt(m.worst, m.unit)} [dim]rep {m.worst_rep} @ {m.worst_t:.1f} s[/]"
 
 
@@ -157,7 +201,7 @@ def _metrics_table(title: str, metrics: dict, catalog: dict, with_status: bool) 
         table.add_column("")
     for name, m in metrics.items():
         d = catalog[name]
-        row = [m.label, _fmt(m.median, m.unit), _worst(m), f"[dim]{d.normal}[/]"]
+        row = [escape(m.label), _fmt(m.median, m.unit), _worst(m), f"[dim]{escape(d.normal)}[/]"]
         if with_status:
             flagged = d.flagged(m.median)
             row.append("[red]target not met[/]" if flagged else
@@ -186,7 +230,7 @@ def _reps_table(r: ScreenResult) -> Table:
         if rep.per_leg:  # bilateral: show the worse knee
             peaks = [leg.get("fppa_peak_deg") for leg in rep.per_leg.values()]
             m["fppa_peak_deg"] = max((p for p in peaks if p is not None), default=None)
-        note = rep.exclusion_reason or ("balance lost" if rep.balance_lost else "")
+        note = escape(rep.exclusion_reason or ("balance lost" if rep.balance_lost else ""))
         table.add_row(str(rep.index), rep.leg, f"{rep.t_bottom:.1f} s",
                       *(_fmt(m.get(c), unit) for c, (_, unit) in cols.items()), note,
                       style="dim" if rep.excluded else "")
@@ -210,8 +254,8 @@ def _landings_table(r: ScreenResult) -> Table:
                 vals = [v for v in vals if v is not None]
                 pick = min if name == "knee_flexion_ic_deg" else max
                 m[name] = pick(vals) if vals else None
-        note = rep.exclusion_reason or "; ".join(rep.notes)
-        where = f"{rep.clip}: " if rep.clip else ""
+        note = escape(rep.exclusion_reason or "; ".join(rep.notes))
+        where = f"{escape(rep.clip)}: " if rep.clip else ""
         table.add_row(str(rep.index), rep.leg,
                       f"{where}{rep.events.get('initial_contact', rep.t_start):.2f} s",
                       *(_fmt(m.get(c), unit) for c, (_, unit) in cols.items()), note,
@@ -223,10 +267,10 @@ def print_summary(console: Console, r: ScreenResult) -> None:
     """The readable summary: who and what was analysed, per-leg metrics against norms."""
     catalog = load_catalog()
     c = r.clip
-    console.print(f"[bold]{r.test}[/] · {Path(c.file).name} · {c.width}x{c.height} · "
+    console.print(f"[bold]{r.test}[/] · {escape(Path(c.file).name)} · {c.width}x{c.height} · "
                   f"{c.fps_measured:.0f} fps · {c.duration_s:.1f} s · view: [bold]{r.view.view}"
                   f"[/] ({r.view.source})", highlight=False)
-    console.print(f"Person: {r.person.selection}" +
+    console.print(f"Person: {escape(r.person.selection)}" +
                   (" · tracked in a zoomed crop" if r.person.crop_tracking else ""),
                   highlight=False)
     what = "landings" if r.test in ("single-leg-hop", "drop-landing") else "reps"
@@ -234,7 +278,7 @@ def print_summary(console: Console, r: ScreenResult) -> None:
                   f"{r.standing.t_start:.1f} and {r.standing.t_end:.1f} s · "
                   f"{what} found: {len(r.reps)}", highlight=False)
     for other in r.other_clips:
-        console.print(f"Also combined: {Path(other.file).name}", highlight=False)
+        console.print(f"Also combined: {escape(Path(other.file).name)}", highlight=False)
     if r.reps:
         console.print(_reps_table(r))
     for side, leg in r.legs.items():
@@ -245,14 +289,16 @@ def print_summary(console: Console, r: ScreenResult) -> None:
         console.print(_metrics_table(title, leg.metrics, catalog,
                                      with_status=r.test != "squat"))
         for ex in leg.excluded:
-            console.print(f"  [yellow]rep {ex.rep} excluded:[/] {ex.reason}", highlight=False)
+            console.print(f"  [yellow]rep {ex.rep} excluded:[/] {escape(ex.reason)}",
+                          highlight=False)
     if r.bilateral:
         console.print(_metrics_table("Both legs", r.bilateral, catalog, with_status=True))
     colours = {"error": "red", "warning": "yellow", "info": "blue"}
     for f in r.quality:
-        console.print(f"[{colours[f.severity]}]{f.severity}[/]: {f.message}", highlight=False)
+        console.print(f"[{colours[f.severity]}]{f.severity}[/]: {escape(f.message)}",
+                      highlight=False)
     for note in r.notes:
-        console.print(f"[dim]note: {note}[/]", highlight=False)
+        console.print(f"[dim]note: {escape(note)}[/]", highlight=False)
 
 
 @models_app.callback()

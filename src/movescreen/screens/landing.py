@@ -294,6 +294,9 @@ def analyse(seq: PoseSequence, overrides: Overrides | None = None,
     p = Prepared(seq, pose, k, standing, view, view_source,
                  depth=np.zeros(len(k.t)), reps=[], flags=flags)
     quality_flags(p)
+    if view.view == "sagittal":  # the intended view for knee flexion and hop distance
+        p.flags[:] = [f.model_copy(update={"severity": "info"}) if f.code == "view" else f
+                      for f in p.flags]
     fps = seq.clip.fps_effective
     c = LandingContext(p, k, standing.leg_length_px, leg_length / world_leg, fps,
                        athlete_height_cm)
@@ -323,7 +326,7 @@ def _result(p: Prepared, test: TestName, reps: list[Rep], c: LandingContext, ov:
         bilateral |= symmetry(legs, catalog)
     flags = list(p.flags)
     if c.fps < MIN_TIMING_FPS:
-        flags.append(Flag(code="frame_rate", severity="error", message=(
+        flags.append(Flag(code="frame_rate", severity="warning", message=(
             f"{c.fps:.0f} distinct pictures per second is below {MIN_TIMING_FPS:.0f}: contact "
             "timing (flight time, jump height, knee flexion at contact, time to stabilise) is "
             "not reported; record at 60 fps or more.")))
