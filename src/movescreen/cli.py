@@ -19,6 +19,7 @@ from .pipeline import Request, analyse_clip
 from .pose import models as model_store
 from .pose.landmarker import PoseOptions
 from .quiet import native_stderr_captured
+from .report.cli import report_command, run_report
 from .results import ScreenResult
 from .rules.cli import (
     AgeOpt,
@@ -45,6 +46,7 @@ models_app = typer.Typer(help="List, verify and download pose models.",
 app.add_typer(models_app, name="models")
 app.add_typer(rules_app, name="rules")
 app.command("recommend")(recommend_command)
+app.command("report")(report_command)
 
 
 class Test(StrEnum):
@@ -122,6 +124,12 @@ def analyze(
     pain_persistent: PainPersistentOpt = False,
     swelling: SwellingOpt = False,
     rules: RulesOpt = None,
+    report: Annotated[bool, typer.Option(
+        "--report", help="Also write report.html and report.pdf.")] = False,
+    video: Annotated[bool, typer.Option(
+        "--video", help="Also write an annotated H.264 video per clip (implies --report).")] =
+    False,
+    athlete_name: Annotated[str, typer.Option(help="Name shown in the report header.")] = "",
 ) -> None:
     """Analyse clips and write results.json, frames.csv and pose.npz for each."""
     console = Console(stderr=json_out)
@@ -166,6 +174,7 @@ def analyze(
     else:
         console.print(f"\nWrote [bold]{escape(str(paths['results']))}[/] (all clips) and one "
                       f"folder per clip in {escape(str(base))}")
+    plan_path = None
     if facts is not None:
         try:
             _, plan_path = run_recommend(console, [(str(paths["results"]), result)], facts,
@@ -174,6 +183,13 @@ def analyze(
             _fail(console, exc)
             return
         console.print(f"Wrote [bold]{escape(str(plan_path))}[/]")
+    if report or video:
+        try:
+            run_report(console, [paths["results"]], plan=plan_path, out=base, video=video,
+                       athlete_name=athlete_name, find_plan=False)
+        except MovescreenError as exc:
+            _fail(console, exc)
+            return
 
 
 _UNIT_SUFFIX = {"deg": "°", "% leg length": "%", "s": " s", "leg lengths": " LL", "ratio": "",
