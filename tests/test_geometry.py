@@ -69,3 +69,11 @@ def test_knee_flexion_3d(flex):
     knee = hip + 0.4 * np.array([[0, np.cos(a), -np.sin(a)]])
     ankle = knee + 0.4 * np.array([[0, np.cos(a), np.sin(a)]])
     assert g.joint_flexion_3d(hip, knee, ankle)[0] == pytest.approx(flex, abs=1e-9)
+
+
+def test_pelvic_obliquity_does_not_wrap_when_hips_swap_in_the_picture():
+    stance = np.array([[0.0, 0.0], [0.0, 0.0]])
+    free = np.array([[120.0, 10.0], [-120.0, 10.0]])  # second frame: hips crossed over
+    angles = g.pelvic_obliquity(stance, free)
+    assert angles[0] == pytest.approx(angles[1])
+    assert abs(angles[1]) < 90

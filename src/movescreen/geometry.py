@@ -50,9 +50,14 @@ def fppa(hip: Array, knee: Array, ankle: Array) -> Array:
 
 
 def pelvic_obliquity(stance_hip: Array, free_hip: Array) -> Array:
-    """Angle of the stance-hip -> free-hip line in a leg frame; + = free side lower."""
+    """Angle of the stance-hip -> free-hip line in a leg frame; + = free side lower.
+
+    Measured against the horizontal distance between the hips whatever its sign, so a moment
+    where the hips overlap or swap in the picture (body turning) cannot wrap the angle to
+    about ±180 deg.
+    """
     v = np.asarray(free_hip) - np.asarray(stance_hip)
-    return np.degrees(np.arctan2(v[..., 1], v[..., 0]))
+    return np.degrees(np.arctan2(v[..., 1], np.abs(v[..., 0])))
 
 
 def trunk_tilt(mid_hip: Array, mid_shoulder: Array) -> Array:

@@ -6,11 +6,12 @@ from pathlib import Path
 import numpy as np
 from numpy.typing import NDArray
 
-from ..conditioning import ConditionedPose, ConditioningOptions, condition
+from ..conditioning import ConditionedPose, ConditioningOptions
 from ..errors import MovescreenError
-from ..kinematics import Kinematics, compute_kinematics
+from ..kinematics import Kinematics
 from ..pose.sequence import PoseSequence
 from ..results import ClipInfo, ScreenResult
+from ..screens.common import conditioned_kinematics
 
 LANDING_CUTOFF_HZ = 12.0  # as movescreen.screens.landing.LANDING_CONDITIONING
 
@@ -70,8 +71,8 @@ def clip_sources(source: Path, r: ScreenResult) -> list[ClipSource]:
                 else:
                     cutoff = LANDING_CUTOFF_HZ if r.test in ("single-leg-hop", "drop-landing") \
                         else ConditioningOptions().cutoff_hz
-                    pose = condition(seq, ConditioningOptions(cutoff_hz=cutoff))
-                    k = compute_kinematics(pose)
+                    # exactly as the screens saw it (including a camera cut left out)
+                    pose, k, _ = conditioned_kinematics(seq, ConditioningOptions(cutoff_hz=cutoff))
                     standing = (k.t >= r.standing.t_start - 1e-6) & (
                         k.t <= r.standing.t_end + 1e-6)
         out.append(ClipSource(info, name, video, pose, k, standing, problem))
