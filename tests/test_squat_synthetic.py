@@ -35,3 +35,19 @@ def test_deep_reps_note_and_no_fppa_at_depth():
     assert all(rep.per_leg["left"]["fppa_bottom_deg"] is None for rep in r.reps)
     assert r.legs["left"].metrics["fppa_at_60_deg"].median is not None
     assert any("knee-over-foot" in note for note in r.notes)
+
+
+def test_side_view_rep_needs_only_the_near_leg():
+    from dataclasses import replace
+
+    from movescreen.screens.common import Overrides
+
+    seq = double_leg_squat()
+    vis = seq.visibility.copy()
+    vis[:, [23, 25, 27]] = 0.1  # the left (far) leg hidden behind the right one
+    hidden = replace(seq, visibility=vis)
+    side = analyse_pose(hidden, "squat", Overrides(view="sagittal"))
+    assert side.reps and not any(r.excluded for r in side.reps)
+    assert side.bilateral["depth_pct"].median == pytest.approx(25.0, abs=0.5)
+    front = analyse_pose(hidden, "squat", Overrides(view="frontal"))
+    assert front.reps and all(r.excluded for r in front.reps)

@@ -57,7 +57,7 @@ def find_standing(k: Kinematics, window: tuple[float, float] | None = None,
     frames whose mid-hip lies within 3% of that length of its highest level (5th percentile of
     image y) are standing.
     """
-    hip_y = k.mid_hip[:, 1]
+    hip_y = k.hip_y
     length = leg_length(k)
     if window is not None:
         frames = np.flatnonzero((k.t >= window[0]) & (k.t <= window[1]) & np.isfinite(hip_y))
@@ -77,7 +77,7 @@ def find_standing(k: Kinematics, window: tuple[float, float] | None = None,
 
 def depth_pct(k: Kinematics, standing: Standing) -> Array:
     """Drop of the mid-hip below its standing level, in % of standing leg length."""
-    return (k.mid_hip[:, 1] - standing.hip_y) / standing.leg_length_px * 100.0
+    return (k.hip_y - standing.hip_y) / standing.leg_length_px * 100.0
 
 
 def trunk_scale(k: Kinematics) -> Array:

@@ -30,7 +30,8 @@ class Kinematics:
     heel_x: dict[Side, Array]
     toe_x: dict[Side, Array]
     leg_length_px: dict[Side, Array]  # hip-ankle distance
-    mid_hip: Array  # (T, 2)
+    mid_hip: Array  # (T, 2), NaN unless both hips are known
+    hip_y: Array  # height of the pelvis (image y): mid-hip, or the one visible hip
     shoulder_width_px: Array
     trunk_height_px: Array
     hip_line_yaw_deg: Array  # rotation of the hip line out of the image plane (world)
@@ -43,6 +44,16 @@ def _lowest(ys: Array) -> Array:
     ok = np.any(np.isfinite(ys), axis=1)
     out[ok] = np.nanmax(ys[ok], axis=1)
     return out
+
+
+def _centre(a: Array, b: Array) -> Array:
+    """Midpoint of two landmarks; the one that is visible where the other is not (a side view
+    hides the far hip). Only for vertical use: sideways, one hip is not the pelvis centre."""
+    mid = g.midpoint(a, b)
+    only_a = ~np.isfinite(b[:, 0]) & np.isfinite(a[:, 0])
+    only_b = ~np.isfinite(a[:, 0]) & np.isfinite(b[:, 0])
+    mid[only_a], mid[only_b] = a[only_a], b[only_b]
+    return mid
 
 
 def compute_kinematics(pose: ConditionedPose) -> Kinematics:
@@ -81,6 +92,7 @@ def compute_kinematics(pose: ConditionedPose) -> Kinematics:
         toe_x={s: xy[:, legs[s].foot, 0] for s in SIDES},
         leg_length_px={s: g.distance(xy[:, legs[s].hip], xy[:, legs[s].ankle]) for s in SIDES},
         mid_hip=mid_hip,
+        hip_y=_centre(xy[:, legs["left"].hip], xy[:, legs["right"].hip])[:, 1],
         shoulder_width_px=g.distance(xy[:, legs["left"].shoulder], xy[:, legs["right"].shoulder]),
         trunk_height_px=g.distance(mid_hip, mid_sh),
         hip_line_yaw_deg=yaw,

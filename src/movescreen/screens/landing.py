@@ -132,7 +132,7 @@ def _landing(c: LandingContext, f: Flight, index: int, next_takeoff: float | Non
     landed = leg_override or feet_down(k.foot_low_y, i_ic, min(i_ic + n_settle, len(t)),
                                        c.leg_length)
     win_end = min(int(np.searchsorted(t, f.t_contact + LANDING_WINDOW_S)), i_end)
-    hip_y = k.mid_hip[i_ic:win_end + 1, 1]
+    hip_y = k.hip_y[i_ic:win_end + 1]
     i_peak = i_ic + (int(np.nanargmax(hip_y)) if np.any(np.isfinite(hip_y)) else 0)
     i_stable = _stabilised(c, i_ic, i_end)
     events = {"take_off": f.t_takeoff, "initial_contact": f.t_contact,
@@ -278,7 +278,7 @@ def analyse(seq: PoseSequence, overrides: Overrides | None = None,
         else float("nan")
     world_leg = nanmedian(distance(pose.world[:, LEGS["left"].hip],
                                    pose.world[:, LEGS["left"].ankle]))
-    airborne = free_fall(k.t, k.mid_hip[:, 1], leg_length / world_leg)
+    airborne = free_fall(k.t, k.hip_y, leg_length / world_leg)
     raw = compute_kinematics(_restrict_like(condition(seq, RAW), pose))
     if test == "single-leg-hop":
         foot = ov.leg or hopping_foot(k.t, k.foot_low_y, k.ankle_x, leg_length)

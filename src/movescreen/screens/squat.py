@@ -5,7 +5,7 @@ import numpy as np
 from ..catalog import load_catalog
 from ..conditioning import ConditioningOptions
 from ..events import RepWindow
-from ..landmarks import LOWER_BODY, SIDES
+from ..landmarks import LEGS, LOWER_BODY, SIDES
 from ..pose.sequence import PoseSequence
 from ..results import Flag, Rep, ScreenResult
 from ..signals import nanmedian
@@ -55,6 +55,15 @@ def _per_leg(p: Prepared, w: RepWindow) -> dict:
     return out
 
 
+def _legs_seen(p: Prepared, w: RepWindow) -> float:
+    """Share of the rep with the legs visible: both legs facing the camera; the near leg in a
+    side view, where the far one is hidden behind it."""
+    if p.view.view == "sagittal":
+        return max(observed_fraction(p, w, (leg.hip, leg.knee, leg.ankle))
+                   for leg in LEGS.values())
+    return observed_fraction(p, w, LOWER_BODY)
+
+
 def _f(x: float) -> float | None:
     return float(x) if np.isfinite(x) else None
 
@@ -85,7 +94,7 @@ def analyse(seq: PoseSequence, overrides: Overrides | None = None,
     reps = []
     for i, w in enumerate(p.reps, start=1):
         metrics = _bilateral(p, w)
-        seen = observed_fraction(p, w, LOWER_BODY)
+        seen = _legs_seen(p, w)
         depth = metrics["depth_pct"]
         reason = None
         if seen < MIN_OBSERVED:
