@@ -38,6 +38,7 @@ from .rules.cli import (
     run_recommend,
 )
 from .screens.common import Overrides
+from .terminal import fail
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Video movement screen: knee valgus, pelvic drop, trunk lean, depth.")
@@ -78,11 +79,6 @@ def _window(text: str) -> tuple[float, float]:
     if b <= a:
         raise MovescreenError(f"'{text}': the end must come after the start.")
     return a, b
-
-
-def _fail(console: Console, exc: MovescreenError) -> None:
-    console.print(f"[bold red]error:[/] {escape(exc.message)}", highlight=False)
-    raise typer.Exit(exc.exit_code)
 
 
 @app.command()
@@ -163,7 +159,7 @@ def analyze(
             paths = {"results": base / RESULTS}
             atomic_write_text(paths["results"], result.to_json())
     except MovescreenError as exc:
-        _fail(console, exc)
+        fail(console, exc)
         return
     if json_out:
         typer.echo(result.to_json())
@@ -180,7 +176,7 @@ def analyze(
             _, plan_path = run_recommend(console, [(str(paths["results"]), result)], facts,
                                          base, rules=rules)
         except MovescreenError as exc:
-            _fail(console, exc)
+            fail(console, exc)
             return
         console.print(f"Wrote [bold]{escape(str(plan_path))}[/]")
     if report or video:
@@ -188,7 +184,7 @@ def analyze(
             run_report(console, [paths["results"]], plan=plan_path, out=base, video=video,
                        athlete_name=athlete_name, find_plan=False)
         except MovescreenError as exc:
-            _fail(console, exc)
+            fail(console, exc)
             return
 
 
@@ -345,7 +341,7 @@ def models_download(
     try:
         bundle = model_store.download_model(variant, url)
     except MovescreenError as exc:
-        _fail(console, exc)
+        fail(console, exc)
         return
     console.print(f"Saved {bundle.path} (sha256 {bundle.sha256})")
 

@@ -17,7 +17,7 @@ from numpy.typing import NDArray
 from scipy.ndimage import minimum_filter1d
 
 from .landmarks import Side
-from .signals import runs
+from .signals import nanmax_columns, runs
 
 Array = NDArray[np.float64]
 
@@ -51,11 +51,7 @@ class Flight:
 
 def lowest_foot(foot_low_y: dict[Side, Array]) -> Array:
     """Per frame, the lower (larger image y) of the two feet; NaN if neither is known."""
-    both = np.vstack((foot_low_y["left"], foot_low_y["right"]))
-    out = np.full(both.shape[1], np.nan)
-    ok = np.any(np.isfinite(both), axis=0)
-    out[ok] = np.nanmax(both[:, ok], axis=0)
-    return out
+    return nanmax_columns(np.column_stack((foot_low_y["left"], foot_low_y["right"])))
 
 
 def _crossing(t: Array, c: Array, i0: int, i1: int, level: float) -> float:

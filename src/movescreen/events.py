@@ -9,7 +9,7 @@ from scipy.signal import find_peaks
 from .kinematics import Kinematics
 from .landmarks import Side
 from .results import ViewName
-from .signals import nanmedian, runs
+from .signals import nanmax_columns, nanmedian, runs
 
 Array = NDArray[np.float64]
 
@@ -41,12 +41,9 @@ class RepWindow:
 
 
 def leg_length(k: Kinematics) -> Array:
-    """Per-frame mean hip-ankle length of the two legs (either one if the other is missing)."""
-    both = np.vstack((k.leg_length_px["left"], k.leg_length_px["right"]))
-    out = np.full(both.shape[1], np.nan)
-    ok = np.any(np.isfinite(both), axis=0)
-    out[ok] = np.nanmax(both[:, ok], axis=0)
-    return out
+    """Per-frame hip-ankle length: the longer of the two legs (a bent or foreshortened leg reads
+    short), either one if the other is missing."""
+    return nanmax_columns(np.column_stack((k.leg_length_px["left"], k.leg_length_px["right"])))
 
 
 def find_standing(k: Kinematics, window: tuple[float, float] | None = None,

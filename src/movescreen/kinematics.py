@@ -8,6 +8,7 @@ from numpy.typing import NDArray
 from . import geometry as g
 from .conditioning import ConditionedPose
 from .landmarks import LEGS, SIDES, Side, other
+from .signals import nanmax_columns
 
 Array = NDArray[np.float64]
 
@@ -36,14 +37,6 @@ class Kinematics:
     trunk_height_px: Array
     hip_line_yaw_deg: Array  # rotation of the hip line out of the image plane (world)
     medial_sign: dict[Side, float]
-
-
-def _lowest(ys: Array) -> Array:
-    """Per frame, the largest finite image y of several points (NaN if none)."""
-    out = np.full(ys.shape[0], np.nan)
-    ok = np.any(np.isfinite(ys), axis=1)
-    out[ok] = np.nanmax(ys[ok], axis=1)
-    return out
 
 
 def _centre(a: Array, b: Array) -> Array:
@@ -86,7 +79,7 @@ def compute_kinematics(pose: ConditionedPose) -> Kinematics:
         knee_x={s: xy[:, legs[s].knee, 0] for s in SIDES},
         ankle_x={s: xy[:, legs[s].ankle, 0] for s in SIDES},
         ankle_y={s: xy[:, legs[s].ankle, 1] for s in SIDES},
-        foot_low_y={s: _lowest(xy[:, [legs[s].ankle, legs[s].heel, legs[s].foot], 1])
+        foot_low_y={s: nanmax_columns(xy[:, [legs[s].ankle, legs[s].heel, legs[s].foot], 1])
                     for s in SIDES},
         heel_x={s: xy[:, legs[s].heel, 0] for s in SIDES},
         toe_x={s: xy[:, legs[s].foot, 0] for s in SIDES},

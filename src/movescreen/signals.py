@@ -29,6 +29,15 @@ def nanmedian(x: Array) -> float:
     return float(np.nanmedian(x)) if np.any(np.isfinite(x)) else float("nan")
 
 
+def nanmax_columns(x: Array) -> Array:
+    """Per row of ``x`` (T, k), the largest finite value; NaN (no warning) where none is."""
+    x = np.asarray(x, dtype=np.float64)
+    out = np.full(x.shape[0], np.nan)
+    ok = np.any(np.isfinite(x), axis=1)
+    out[ok] = np.nanmax(x[ok], axis=1)
+    return out
+
+
 def runs(mask: NDArray[np.bool_]) -> list[tuple[int, int]]:
     """Index ranges [start, stop) where a 1-D boolean mask is True."""
     m = np.asarray(mask, dtype=bool)

@@ -14,6 +14,7 @@ from ..errors import MovescreenError
 from ..results import ScreenResult
 from ..rules.cli import load_results
 from ..rules.plan import Plan
+from ..terminal import fail
 
 REPORT_HTML = "report.html"
 REPORT_PDF = "report.pdf"
@@ -119,5 +120,4 @@ def report_command(
         run_report(console, results, plan=plan, previous=previous or [],
                    athlete_name=athlete_name, notes=notes, out=out, pdf=pdf, video=video)
     except MovescreenError as exc:
-        console.print(f"[bold red]error:[/] {escape(exc.message)}", highlight=False)
-        raise typer.Exit(exc.exit_code) from None
+        fail(console, exc)

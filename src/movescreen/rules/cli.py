@@ -17,6 +17,7 @@ from rich.console import Console
 from ..atomic import atomic_write_text
 from ..errors import MovescreenError
 from ..results import ScreenResult
+from ..terminal import fail
 from .athlete import AthleteFacts, load_athlete
 from .plan import PLAN_SCHEMA_VERSION, Plan
 
@@ -56,11 +57,6 @@ RulesOpt = Annotated[Path | None, typer.Option(
 PreviousOpt = Annotated[list[Path] | None, typer.Option(
     "--previous", help="An earlier plan.json, or earlier results.json files (repeat), for a "
     "re-test: progression must be earned.")]
-
-
-def _fail(console: Console, exc: MovescreenError) -> None:
-    console.print(f"[bold red]error:[/] {exc.message}", highlight=False)
-    raise typer.Exit(exc.exit_code)
 
 
 def athlete_from_options(athlete_file: Path | None = None, sex: str | None = None,
@@ -183,7 +179,7 @@ def recommend_command(
         plan, path = run_recommend(console, loaded, facts, out_dir, rules=rules,
                                    previous=previous or [])
     except MovescreenError as exc:
-        _fail(console, exc)
+        fail(console, exc)
         return
     if json_out:
         typer.echo(plan.to_json())
@@ -200,7 +196,7 @@ def check(file: Annotated[Path, typer.Argument(help="A rules .toml file or a fol
     try:
         ruleset = load_rules(file)
     except MovescreenError as exc:
-        _fail(console, exc)
+        fail(console, exc)
         return
     n = len({r.spec.id for r in ruleset.rules})
     console.print(f"[green]ok:[/] {file}: {n} rules in force, {len(ruleset.thresholds)} "
@@ -219,6 +215,6 @@ def list_rules(rules: RulesOpt = None,
     try:
         ruleset = load_rules(rules)
     except MovescreenError as exc:
-        _fail(console, exc)
+        fail(console, exc)
         return
     print_rules(console, ruleset, sex.value)  # type: ignore[arg-type]

@@ -20,6 +20,7 @@ from ..contacts import (
     hopping_foot,
     lowest_foot,
 )
+from ..events import leg_length
 from ..geometry import distance
 from ..kinematics import Kinematics, compute_kinematics
 from ..landmarks import LEGS, SIDES, Side
@@ -273,20 +274,20 @@ def analyse(seq: PoseSequence, overrides: Overrides | None = None,
     """Run the single-leg hop or the drop-landing screen on a pose sequence."""
     ov = overrides or Overrides()
     pose, k, flags = conditioned_kinematics(seq, options or LANDING_CONDITIONING)
-    length_now = np.fmax(k.leg_length_px["left"], k.leg_length_px["right"])
-    leg_length = float(np.nanpercentile(length_now, 90)) if np.any(np.isfinite(length_now)) \
+    length_now = leg_length(k)
+    length_px = float(np.nanpercentile(length_now, 90)) if np.any(np.isfinite(length_now)) \
         else float("nan")
     world_leg = nanmedian(distance(pose.world[:, LEGS["left"].hip],
                                    pose.world[:, LEGS["left"].ankle]))
-    airborne = free_fall(k.t, k.hip_y, leg_length / world_leg)
+    airborne = free_fall(k.t, k.hip_y, length_px / world_leg)
     raw = compute_kinematics(_restrict_like(condition(seq, RAW), pose))
     if test == "single-leg-hop":
-        foot = ov.leg or hopping_foot(k.t, k.foot_low_y, k.ankle_x, leg_length)
+        foot = ov.leg or hopping_foot(k.t, k.foot_low_y, k.ankle_x, length_px)
         foot_y, foot_x, raw_y = k.foot_low_y[foot], k.ankle_x[foot], raw.foot_low_y[foot]
     else:
         foot_y, foot_x = lowest_foot(k.foot_low_y), (k.ankle_x["left"] + k.ankle_x["right"]) / 2
         raw_y = lowest_foot(raw.foot_low_y)
-    flights = detect_flights(k.t, foot_y, foot_x, leg_length, airborne, raw_y)
+    flights = detect_flights(k.t, foot_y, foot_x, length_px, airborne, raw_y)
     in_flight = np.zeros(len(k.t), dtype=bool)
     for f in flights:
         in_flight[(k.t >= f.t_takeoff) & (k.t <= f.t_contact)] = True
@@ -298,7 +299,7 @@ def analyse(seq: PoseSequence, overrides: Overrides | None = None,
         p.flags[:] = [f.model_copy(update={"severity": "info"}) if f.code == "view" else f
                       for f in p.flags]
     fps = seq.clip.fps_effective
-    c = LandingContext(p, k, standing.leg_length_px, leg_length / world_leg, fps,
+    c = LandingContext(p, k, standing.leg_length_px, length_px / world_leg, fps,
                        athlete_height_cm)
     reps = [_landing(c, f, i + 1, flights[i + 1].t_takeoff if i + 1 < len(flights) else None,
                      test, ov.leg if test == "single-leg-hop" else None)
