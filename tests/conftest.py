@@ -1,4 +1,10 @@
-"""Shared fixtures: the development clips (from MOVESCREEN_TEST_VIDEOS) and cached analyses."""
+"""Shared fixtures: the committed sample clip, the development clips and cached analyses.
+
+The development clips (MOVESCREEN_TEST_VIDEOS) are not in the repository. Without them the
+tests that need them are skipped on a developer's machine, so `pytest` on a fresh clone
+passes; with CI=true a missing or empty folder stops the run before any test (never a silent
+skip in CI).
+"""
 
 import json
 import os
@@ -10,21 +16,56 @@ import pytest
 sys.path.insert(0, str(Path(__file__).parent))  # tests/synthetic.py, tests/media.py
 
 
+REPO = Path(__file__).resolve().parent.parent
+SAMPLE_CLIP = REPO / "sample_videos" / "squat_frontal_goblet.mp4"
+
+
+def in_ci() -> bool:
+    return os.environ.get("CI", "").strip().lower() in ("1", "true", "yes")
+
+
+def _dev_clips_problem() -> str | None:
+    env = os.environ.get("MOVESCREEN_TEST_VIDEOS", "").strip()
+    if not env:
+        return "MOVESCREEN_TEST_VIDEOS is not set"
+    folder = Path(env)
+    if not (folder / "manifest.json").is_file():
+        return f"MOVESCREEN_TEST_VIDEOS={folder} has no manifest.json"
+    if not any(folder.glob("*.mp4")):
+        return f"MOVESCREEN_TEST_VIDEOS={folder} holds no clips"
+    return None
+
+
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "clips: needs the real clips in MOVESCREEN_TEST_VIDEOS")
+    problem = _dev_clips_problem()
+    if problem and in_ci():
+        raise pytest.UsageError(f"CI=true but {problem}: the development clip tests must run "
+                                "in CI (point it at ../shared/videos).")
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    problem = _dev_clips_problem()
+    return ("development clips: " + (f"skipped ({problem})" if problem else
+                                     os.environ["MOVESCREEN_TEST_VIDEOS"]))
+
+
+@pytest.fixture(scope="session")
+def sample_clip() -> Path:
+    """The CC0 sample clip committed in sample_videos/ (5 frontal squats)."""
+    assert SAMPLE_CLIP.is_file(), SAMPLE_CLIP
+    return SAMPLE_CLIP
 
 
 @pytest.fixture(scope="session")
 def videos() -> Path:
-    """The clip folder. Clip tests fail (not skip) without it: CI must run them."""
-    env = os.environ.get("MOVESCREEN_TEST_VIDEOS")
-    if not env:
-        pytest.fail("MOVESCREEN_TEST_VIDEOS is not set; point it at the development clips "
-                    "(CI uses ../shared/videos).")
-    folder = Path(env)
-    if not (folder / "manifest.json").is_file():
-        pytest.fail(f"MOVESCREEN_TEST_VIDEOS={folder} has no manifest.json")
-    return folder
+    """The development clip folder; skipped without it locally, never in CI."""
+    problem = _dev_clips_problem()
+    if problem:
+        if in_ci():  # pytest_configure already stopped the run; belt and braces
+            pytest.fail(problem)
+        pytest.skip(f"{problem}; set it to the development clips to run this test")
+    return Path(os.environ["MOVESCREEN_TEST_VIDEOS"].strip())
 
 
 @pytest.fixture(scope="session")

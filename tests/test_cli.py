@@ -23,8 +23,8 @@ EXPECTED = {
 
 
 @pytest.fixture(scope="module")
-def bad(tmp_path_factory, videos):
-    return bad_inputs(tmp_path_factory.mktemp("bad"), videos / "squat_frontal_goblet_02.mp4")
+def bad(tmp_path_factory, sample_clip):
+    return bad_inputs(tmp_path_factory.mktemp("bad"), sample_clip)
 
 
 @pytest.mark.parametrize("kind", sorted(EXPECTED))

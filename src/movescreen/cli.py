@@ -1,4 +1,4 @@
-"""The ``movescreen`` command line: parse, call the pipeline, print. Nothing else lives here."""
+"""The ``movescreen`` command line: parse, call the service, print. Nothing else lives here."""
 
 from enum import StrEnum
 from pathlib import Path
@@ -10,17 +10,9 @@ from rich.markup import escape
 from rich.table import Table
 
 from . import __version__
-from .atomic import atomic_write_text
-from .catalog import load_catalog
-from .combine import combine
 from .errors import MovescreenError
-from .outputs import RESULTS, write_outputs
-from .pipeline import Request, analyse_clip
-from .pose import models as model_store
-from .pose.landmarker import PoseOptions
 from .quiet import native_stderr_captured
-from .report.cli import report_command, run_report
-from .results import ScreenResult
+from .report.cli import report_command
 from .rules.cli import (
     AgeOpt,
     AthleteOpt,
@@ -31,20 +23,33 @@ from .rules.cli import (
     RulesOpt,
     SexOpt,
     SwellingOpt,
-    athlete_from_options,
-    check_rules,
     recommend_command,
     rules_app,
-    run_recommend,
 )
-from .screens.common import Overrides
 from .terminal import fail
+
+# Heavy modules (mediapipe, scipy, the screens) are imported inside the commands, so that
+# `movescreen --help` and `--version` answer at once.
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Video movement screen: knee valgus, pelvic drop, trunk lean, depth.")
 models_app = typer.Typer(help="List, verify and download pose models.",
                          invoke_without_command=True)
 app.add_typer(models_app, name="models")
+
+
+def _version_callback(value: bool) -> None:
+    if value:
+        typer.echo(__version__)
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(version: Annotated[bool, typer.Option(
+        "--version", callback=_version_callback, is_eager=True,
+        help="Print the movescreen version and exit.")] = False) -> None:
+    """Video movement screen: knee valgus, pelvic drop, trunk lean, depth."""
+
 app.add_typer(rules_app, name="rules")
 app.command("recommend")(recommend_command)
 app.command("report")(report_command)
@@ -128,189 +133,129 @@ def analyze(
     athlete_name: Annotated[str, typer.Option(help="Name shown in the report header.")] = "",
 ) -> None:
     """Analyse clips and write results.json, frames.csv and pose.npz for each."""
+    from .service import SessionRequest, run_session
+
     console = Console(stderr=json_out)
     try:
         facts = None
-        if recommend:  # bad athlete facts or rules fail before the long analysis
+        if recommend:
+            from .rules.cli import athlete_from_options
+
             facts = athlete_from_options(athlete, sex, age, goal, pain, pain_sharp,
                                          pain_persistent, swelling)
-            check_rules(rules)
-        overrides = Overrides(
-            leg=None if leg is LegChoice.auto else leg.value,  # type: ignore[arg-type]
-            view=None if view is ViewChoice.auto else view.value,  # type: ignore[arg-type]
-            standing=_window(standing) if standing else None,
-            reps=tuple(_window(w) for w in reps.split(",")) if reps else None,
-        )
-        reqs = [Request(clip=clip, test=test.value, overrides=overrides,  # type: ignore[arg-type]
-                        model=model, athlete_height_cm=athlete_height,
-                        pose_options=PoseOptions(symmetric=not fast)) for clip in clips]
-        analyses = []
-        for req in reqs:
-            with console.status(f"Analysing {req.clip.name} …"), native_stderr_captured(verbose):
-                analyses.append(analyse_clip(req))
-        base = out or Path("movescreen_results") / clips[0].stem
-        if len(analyses) == 1:
-            paths = write_outputs(analyses[0], base)
-            result = analyses[0].result
-        else:
-            for a in analyses:
-                write_outputs(a, base / Path(a.result.clip.file).stem)
-            result = combine([a.result for a in analyses])
-            paths = {"results": base / RESULTS}
-            atomic_write_text(paths["results"], result.to_json())
+        overrides = _overrides(leg, view, standing, reps)
+        req = SessionRequest(
+            clips=tuple(_request(clip, test, overrides, model, athlete_height, fast)
+                        for clip in clips),
+            out=out or Path("movescreen_results") / clips[0].stem,
+            athlete=facts, rules=rules, report=report or video, video=video,
+            athlete_name=athlete_name)
+        with native_stderr_captured(verbose):
+            outcome = _run_with_status(console, req, run_session)
     except MovescreenError as exc:
         fail(console, exc)
         return
+    _print_outcome(console, outcome, json_out)
+
+
+def _overrides(leg: "LegChoice", view: "ViewChoice", standing: str | None,
+               reps: str | None):
+    from .screens.common import Overrides
+
+    return Overrides(
+        leg=None if leg is LegChoice.auto else leg.value,  # type: ignore[arg-type]
+        view=None if view is ViewChoice.auto else view.value,  # type: ignore[arg-type]
+        standing=_window(standing) if standing else None,
+        reps=tuple(_window(w) for w in reps.split(",")) if reps else None,
+    )
+
+
+def _request(clip: Path, test: Test, overrides, model: str | None,
+             athlete_height: float | None, fast: bool):
+    from .pipeline import Request
+    from .pose.landmarker import PoseOptions
+
+    return Request(clip=clip, test=test.value, overrides=overrides,  # type: ignore[arg-type]
+                   model=model, athlete_height_cm=athlete_height,
+                   pose_options=PoseOptions(symmetric=not fast))
+
+
+def _run_with_status(console: Console, req, run_session):
+    status = console.status("Starting …")
+
+    def started(i: int, n: int, clip: Path) -> None:
+        what = f" ({i + 1} of {n})" if n > 1 else ""
+        status.update(f"Analysing {escape(clip.name)}{what} …")
+
+    with status:
+        return run_session(req, on_clip=started)
+
+
+def _print_outcome(console: Console, outcome, json_out: bool) -> None:
+    from .summary import print_summary
+
     if json_out:
-        typer.echo(result.to_json())
-    print_summary(console, result)
-    if len(analyses) == 1:
-        console.print(f"\nWrote [bold]{escape(str(paths['results']))}[/], "
-                      f"{escape(paths['frames'].name)}, {escape(paths['pose'].name)}")
+        typer.echo(outcome.result.to_json())
+    print_summary(console, outcome.result)
+    if len(outcome.analyses) == 1:
+        console.print(f"\nWrote [bold]{escape(str(outcome.results_path))}[/], frames.csv, "
+                      "pose.npz")
     else:
-        console.print(f"\nWrote [bold]{escape(str(paths['results']))}[/] (all clips) and one "
-                      f"folder per clip in {escape(str(base))}")
-    plan_path = None
-    if facts is not None:
-        try:
-            _, plan_path = run_recommend(console, [(str(paths["results"]), result)], facts,
-                                         base, rules=rules)
-        except MovescreenError as exc:
-            fail(console, exc)
-            return
-        console.print(f"Wrote [bold]{escape(str(plan_path))}[/]")
-    if report or video:
-        try:
-            run_report(console, [paths["results"]], plan=plan_path, out=base, video=video,
-                       athlete_name=athlete_name, find_plan=False)
-        except MovescreenError as exc:
-            fail(console, exc)
-            return
+        console.print(f"\nWrote [bold]{escape(str(outcome.results_path))}[/] (all clips) and "
+                      f"one folder per clip in {escape(str(outcome.results_path.parent))}")
+    if outcome.plan is not None:
+        from .rules.render import print_plan
+
+        print_plan(console, outcome.plan)
+        console.print(f"Wrote [bold]{escape(str(outcome.plan_path))}[/]")
+    for key, path in outcome.report_paths.items():
+        console.print(f"Wrote [bold]{escape(str(path))}[/]" +
+                      (" (annotated video)" if key.startswith("video") else ""))
 
 
-_UNIT_SUFFIX = {"deg": "°", "% leg length": "%", "s": " s", "leg lengths": " LL", "ratio": "",
-                "cm": " cm", "%": "%"}
+@app.command()
+def rescreen(
+    pose: Annotated[Path, typer.Argument(
+        help="A pose.npz written by `movescreen analyze`, or its output folder.")],
+    test: Annotated[Test, typer.Option(help="Which screen was filmed.")] = Test.single_leg_squat,
+    leg: Annotated[LegChoice, typer.Option(help="Stance leg (single-leg squat).")] =
+    LegChoice.auto,
+    view: Annotated[ViewChoice, typer.Option(help="Override the detected camera view.")] =
+    ViewChoice.auto,
+    standing: Annotated[str | None, typer.Option(
+        help="Standing reference window START-END in seconds [default: auto].")] = None,
+    reps: Annotated[str | None, typer.Option(
+        help="Rep windows, e.g. '1.0-3.2,3.2-5.5' [default: auto].")] = None,
+    athlete_height: Annotated[float | None, typer.Option(
+        "--athlete-height", help="Athlete's height in cm.", min=50, max=250)] = None,
+    out: Annotated[Path | None, typer.Option(
+        help="Output folder [default: the pose file's folder, whose results.json and "
+        "frames.csv are replaced].")] = None,
+    json_out: Annotated[bool, typer.Option("--json", help="Print results.json to stdout.")] =
+    False,
+) -> None:
+    """Re-run a screen on a saved pose.npz (no video, no inference): seconds, not minutes.
 
+    For correcting the rep windows or the standing reference after looking at the clip.
+    """
+    from .service import rescreen_to_folder
 
-def _fmt(v: float | None, unit: str) -> str:
-    if v is None:
-        return "—"
-    digits = 2 if unit in ("leg lengths", "ratio", "s") else 1
-    return f"{v:.{digits}f}{_UNIT_SUFFIX.get(unit, '')}"
+    console = Console(stderr=json_out)
+    try:
+        folder = out or (pose if pose.is_dir() else pose.parent)
+        analysis = rescreen_to_folder(pose, test.value,  # type: ignore[arg-type]
+                                      _overrides(leg, view, standing, reps), athlete_height,
+                                      folder)
+    except MovescreenError as exc:
+        fail(console, exc)
+        return
+    from .summary import print_summary
 
-
-def _worst(m) -> str:
-    if m.worst is None or m.worst_t is None:
-        return f"[dim]{escape(m.reason or '—')}[/]"
-    return f"{_fmt(m.worst, m.unit)} [dim]rep {m.worst_rep} @ {m.worst_t:.1f} s[/]"
-
-
-def _metrics_table(title: str, metrics: dict, catalog: dict, with_status: bool) -> Table:
-    table = Table(title=title, title_justify="left", title_style="bold")
-    for col in ("metric", "median", "worst", "normal / target"):
-        table.add_column(col)
-    if with_status:
-        table.add_column("")
-    for name, m in metrics.items():
-        d = catalog[name]
-        row = [escape(m.label), _fmt(m.median, m.unit), _worst(m), f"[dim]{escape(d.normal)}[/]"]
-        if with_status:
-            flagged = d.flagged(m.median)
-            row.append("[red]target not met[/]" if flagged else
-                       "[green]ok[/]" if flagged is False else "")
-        table.add_row(*row)
-    return table
-
-
-def _reps_table(r: ScreenResult) -> Table:
-    if r.test in ("single-leg-hop", "drop-landing"):
-        return _landings_table(r)
-    if r.test == "squat":
-        cols = {"fppa_peak_deg": ("FPPA pk (worse knee)", "deg"),
-                "kasr_bottom": ("knee/ankle sep", "ratio"),
-                "pelvic_shift_pct": ("pelvic shift", "% leg length")}
-    else:
-        cols = {"fppa_peak_deg": ("FPPA pk", "deg"), "pelvic_drop_deg": ("pelvic drop", "deg"),
-                "trunk_lean_deg": ("trunk lean", "deg")}
-    cols |= {"depth_pct": ("depth", "% leg length"), "descent_s": ("down", "s"),
-             "ascent_s": ("up", "s")}
-    table = Table(title="Reps", title_justify="left", title_style="bold")
-    for col in ("#", "leg", "bottom", *(label for label, _ in cols.values()), "note"):
-        table.add_column(col)
-    for rep in r.reps:
-        m = dict(rep.metrics)
-        if rep.per_leg:  # bilateral: show the worse knee
-            peaks = [leg.get("fppa_peak_deg") for leg in rep.per_leg.values()]
-            m["fppa_peak_deg"] = max((p for p in peaks if p is not None), default=None)
-        note = escape(rep.exclusion_reason or ("balance lost" if rep.balance_lost else ""))
-        table.add_row(str(rep.index), rep.leg, f"{rep.t_bottom:.1f} s",
-                      *(_fmt(m.get(c), unit) for c, (_, unit) in cols.items()), note,
-                      style="dim" if rep.excluded else "")
-    return table
-
-
-def _landings_table(r: ScreenResult) -> Table:
-    cols = {"flight_time_s": ("flight", "s"), "jump_height_cm": ("height", "cm"),
-            "fppa_ic_deg": ("FPPA contact", "deg"), "fppa_landing_peak_deg": ("FPPA peak", "deg"),
-            "kasr_min": ("knee/ankle sep", "ratio"),
-            "knee_flexion_ic_deg": ("knee flex contact", "deg"),
-            "time_to_peak_flexion_s": ("to peak flex", "s"), "tts_video_s": ("video TTS", "s")}
-    table = Table(title="Landings", title_justify="left", title_style="bold")
-    for col in ("#", "leg", "contact", *(label for label, _ in cols.values()), "note"):
-        table.add_column(col)
-    for rep in r.reps:
-        m = dict(rep.metrics)
-        for name in ("fppa_ic_deg", "fppa_landing_peak_deg", "knee_flexion_ic_deg"):
-            if rep.per_leg:  # bilateral: the worse knee
-                vals = [leg.get(name) for leg in rep.per_leg.values()]
-                vals = [v for v in vals if v is not None]
-                pick = min if name == "knee_flexion_ic_deg" else max
-                m[name] = pick(vals) if vals else None
-        note = escape(rep.exclusion_reason or "; ".join(rep.notes))
-        where = f"{escape(rep.clip)}: " if rep.clip else ""
-        table.add_row(str(rep.index), rep.leg,
-                      f"{where}{rep.events.get('initial_contact', rep.t_start):.2f} s",
-                      *(_fmt(m.get(c), unit) for c, (_, unit) in cols.items()), note,
-                      style="dim" if rep.excluded else "")
-    return table
-
-
-def print_summary(console: Console, r: ScreenResult) -> None:
-    """The readable summary: who and what was analysed, per-leg metrics against norms."""
-    catalog = load_catalog()
-    c = r.clip
-    console.print(f"[bold]{r.test}[/] · {escape(Path(c.file).name)} · {c.width}x{c.height} · "
-                  f"{c.fps_measured:.0f} fps · {c.duration_s:.1f} s · view: [bold]{r.view.view}"
-                  f"[/] ({r.view.source})", highlight=False)
-    console.print(f"Person: {escape(r.person.selection)}" +
-                  (" · tracked in a zoomed crop" if r.person.crop_tracking else ""),
-                  highlight=False)
-    what = "landings" if r.test in ("single-leg-hop", "drop-landing") else "reps"
-    console.print(f"Standing reference: {r.standing.n_frames} frames between "
-                  f"{r.standing.t_start:.1f} and {r.standing.t_end:.1f} s · "
-                  f"{what} found: {len(r.reps)}", highlight=False)
-    for other in r.other_clips:
-        console.print(f"Also combined: {escape(Path(other.file).name)}", highlight=False)
-    if r.reps:
-        console.print(_reps_table(r))
-    for side, leg in r.legs.items():
-        if not leg.reps_total:
-            continue
-        title = f"{side.upper()} leg · {leg.reps_used} of {leg.reps_total} reps used"
-        # the published FPPA targets are for single-leg squats and landings, not squats
-        console.print(_metrics_table(title, leg.metrics, catalog,
-                                     with_status=r.test != "squat"))
-        for ex in leg.excluded:
-            console.print(f"  [yellow]rep {ex.rep} excluded:[/] {escape(ex.reason)}",
-                          highlight=False)
-    if r.bilateral:
-        console.print(_metrics_table("Both legs", r.bilateral, catalog, with_status=True))
-    colours = {"error": "red", "warning": "yellow", "info": "blue"}
-    for f in r.quality:
-        console.print(f"[{colours[f.severity]}]{f.severity}[/]: {escape(f.message)}",
-                      highlight=False)
-    for note in r.notes:
-        console.print(f"[dim]note: {escape(note)}[/]", highlight=False)
+    if json_out:
+        typer.echo(analysis.result.to_json())
+    print_summary(console, analysis.result)
+    console.print(f"\nWrote [bold]{escape(str(folder / 'results.json'))}[/], frames.csv, "
+                  "pose.npz")
 
 
 @models_app.callback()
@@ -318,6 +263,8 @@ def models(ctx: typer.Context) -> None:
     """List the pose models and verify their SHA-256."""
     if ctx.invoked_subcommand is not None:
         return
+    from .pose import models as model_store
+
     console = Console()
     table = Table("model", "status", "path")
     bad = False
@@ -337,6 +284,8 @@ def models_download(
     url: Annotated[str | None, typer.Option(help="Alternative URL (a mirror).")] = None,
 ) -> None:
     """Download one of Google's official pose bundles into the user cache (needs internet)."""
+    from .pose import models as model_store
+
     console = Console()
     try:
         bundle = model_store.download_model(variant, url)

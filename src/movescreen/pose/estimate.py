@@ -14,6 +14,10 @@ from .sequence import PoseSequence
 MIN_FRAMES = 10
 
 
+def _as_saved(a: np.ndarray) -> np.ndarray:
+    return a.astype(np.float32).astype(np.float64)
+
+
 def estimate_pose(path: Path, model: ModelBundle | str | Path | None = None,
                   options: PoseOptions | None = None) -> PoseSequence:
     """Decode ``path`` frame by frame and return the tracked person's landmarks.
@@ -57,10 +61,11 @@ def estimate_pose(path: Path, model: ModelBundle | str | Path | None = None,
     )
     return PoseSequence(
         t=t,
-        image_xy=xy,
-        world_xyz=np.stack(arrays.world),
-        visibility=np.stack(arrays.vis),
-        presence=np.stack(arrays.pres),
+        # at the precision pose.npz stores, so a re-screen of the saved file gives the same numbers
+        image_xy=_as_saved(xy),
+        world_xyz=_as_saved(np.stack(arrays.world)),
+        visibility=_as_saved(np.stack(arrays.vis)),
+        presence=_as_saved(np.stack(arrays.pres)),
         clip=clip,
         model=model_info,
         person=person,

@@ -12,7 +12,7 @@ from rich.markup import escape
 from ..atomic import atomic_write_text
 from ..errors import MovescreenError
 from ..results import ScreenResult
-from ..rules.cli import load_results
+from ..rules.make import load_results
 from ..rules.plan import Plan
 from ..terminal import fail
 
