@@ -1,8 +1,11 @@
 """Hop and landing screens on landmarks of known geometry (exact ballistic flights)."""
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
+from movescreen.landmarks import L_ANKLE, L_FOOT, L_HEEL, L_HIP, L_KNEE, R_ANKLE, R_FOOT, R_HEEL
 from movescreen.pipeline import analyse_pose
 from synthetic import jump_landing
 
@@ -119,3 +122,40 @@ def test_hop_distance_in_a_side_view():
     assert m["fppa_ic_deg"] is None  # frontal-plane angles: not from a side view
     frontal = analyse_pose(seq, "single-leg-hop", athlete_height_cm=180)
     assert frontal.reps[0].metrics["hop_distance_ll"] is None
+
+
+def test_oblique_landing_frontal_metrics_are_marked_approximate():
+    from movescreen.screens.common import Overrides
+
+    seq = jump_landing(single_leg="left")
+    oblique = analyse_pose(seq, "single-leg-hop", Overrides(view="oblique"))
+    assert {"fppa_ic_deg", "fppa_landing_peak_deg", "knee_over_foot_ic", "trunk_lean_ic_deg",
+            "pelvic_drop_ic_deg"} <= set(oblique.view.untrusted_metrics)
+    frontal = analyse_pose(seq, "single-leg-hop", Overrides(view="frontal"))
+    assert "fppa_ic_deg" not in frontal.view.untrusted_metrics
+
+
+def test_free_fall_rejection_works_when_only_the_right_leg_is_seen():
+    """A right-side view: the left leg's world landmarks are missing. The feet hang still at
+    the top of the flight; only the hips' free fall tells it is not a contact."""
+    seq = _hanging_feet(jump_landing(flight_s=0.6, fps=60.0))
+    both = analyse_pose(seq, "drop-landing")
+    assert len(both.reps) == 1
+    world = seq.world_xyz.copy()
+    world[:, [L_HIP, L_KNEE, L_ANKLE]] = np.nan
+    right_only = analyse_pose(replace(seq, world_xyz=world), "drop-landing")
+    assert len(right_only.reps) == 1
+    assert right_only.reps[0].metrics["flight_time_s"] == pytest.approx(
+        both.reps[0].metrics["flight_time_s"], abs=0.004)  # a quarter of a frame
+
+
+def _hanging_feet(seq):
+    """The feet stop rising for 0.2 s around the apex (tucked), while the hips fly on."""
+    xy = seq.image_xy.copy()
+    t = seq.t
+    apex = 1.0 + 0.3
+    hang = np.abs(t - apex) < 0.1
+    for i in (L_ANKLE, R_ANKLE, L_HEEL, R_HEEL, L_FOOT, R_FOOT):
+        first = int(np.flatnonzero(hang)[0])
+        xy[hang, i] = xy[first, i]
+    return replace(seq, image_xy=xy)

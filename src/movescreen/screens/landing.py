@@ -277,8 +277,7 @@ def analyse(seq: PoseSequence, overrides: Overrides | None = None,
     length_now = leg_length(k)
     length_px = float(np.nanpercentile(length_now, 90)) if np.any(np.isfinite(length_now)) \
         else float("nan")
-    world_leg = nanmedian(distance(pose.world[:, LEGS["left"].hip],
-                                   pose.world[:, LEGS["left"].ankle]))
+    world_leg = _world_leg_length(pose)
     airborne = free_fall(k.t, k.hip_y, length_px / world_leg)
     raw = compute_kinematics(_restrict_like(condition(seq, RAW), pose))
     if test == "single-leg-hop":
@@ -366,6 +365,13 @@ def _result(p: Prepared, test: TestName, reps: list[Rep], c: LandingContext, ov:
     )
 
 
+def _world_leg_length(pose: ConditionedPose) -> float:
+    """Hip-to-ankle length in metres (MediaPipe's world landmarks), from whichever legs are
+    seen: a side view may give one leg only."""
+    lengths = [distance(pose.world[:, LEGS[s].hip], pose.world[:, LEGS[s].ankle]) for s in SIDES]
+    return nanmedian(np.concatenate(lengths))
+
+
 def _restrict_like(raw: ConditionedPose, kept: ConditionedPose) -> ConditionedPose:
     """``raw`` with the frames that ``kept`` dropped (camera cut) dropped too."""
     gone = ~np.isfinite(kept.xy[..., 0]) & np.isfinite(raw.xy[..., 0])
@@ -377,6 +383,7 @@ def _view(p: Prepared) -> ViewInfo:
     if p.view.view == "sagittal":
         return info.model_copy(update={"untrusted_metrics": sorted(
             set(info.untrusted_metrics) | set(FRONTAL_LANDING))})
-    untrusted = [m for m in info.untrusted_metrics if m not in FRONTAL_METRICS]
-    return info.model_copy(update={"untrusted_metrics": sorted(set(untrusted)
-                                                               | set(SAGITTAL_ONLY))})
+    untrusted = {m for m in info.untrusted_metrics if m not in FRONTAL_METRICS}
+    if not p.frontal_trusted:  # oblique: the landing's frontal-plane angles are approximate
+        untrusted |= set(FRONTAL_LANDING)
+    return info.model_copy(update={"untrusted_metrics": sorted(untrusted | set(SAGITTAL_ONLY))})
