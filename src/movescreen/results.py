@@ -36,7 +36,8 @@ class ClipInfo(_Model):
     fps_container: float | None = Field(description="the container's nominal average rate")
     fps_measured: float = Field(description="from the decoded timestamps")
     fps_effective: float = Field(description="distinct pictures per second")
-    repeated_frames: int = Field(description="frames identical to the one before")
+    repeated_frames: int = Field(description="frames repeating the picture before (identical, "
+                                 "or up to compression noise)")
     variable_frame_rate: bool
 
 
