@@ -126,6 +126,10 @@ def analyze(
         "--video", help="Also write an annotated H.264 video per clip (implies --report).")] =
     False,
     athlete_name: Annotated[str, typer.Option(help="Name shown in the report header.")] = "",
+    slow_motion: Annotated[float | None, typer.Option(
+        "--slow-motion", help="The clip is slow motion played N times slower than real time "
+        "(e.g. 8 for 240 fps played at 30); hop and landing timing is corrected.", min=1.0,
+        max=64.0)] = None,
 ) -> None:
     """Analyse clips and write results.json, frames.csv and pose.npz for each."""
     console = Console(stderr=json_out)
@@ -140,6 +144,7 @@ def analyze(
             view=None if view is ViewChoice.auto else view.value,  # type: ignore[arg-type]
             standing=_window(standing) if standing else None,
             reps=tuple(_window(w) for w in reps.split(",")) if reps else None,
+            slow_motion=slow_motion,
         )
         reqs = [Request(clip=clip, test=test.value, overrides=overrides,  # type: ignore[arg-type]
                         model=model, athlete_height_cm=athlete_height,

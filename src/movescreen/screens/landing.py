@@ -10,6 +10,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from ..camera import CameraCheck, check_camera
 from ..catalog import load_catalog
 from ..conditioning import ConditionedPose, ConditioningOptions, condition
 from ..contacts import (
@@ -25,8 +26,9 @@ from ..geometry import distance
 from ..kinematics import Kinematics, compute_kinematics
 from ..landmarks import LEGS, SIDES, Side
 from ..pose.sequence import PoseSequence
-from ..results import Flag, MetricSummary, Rep, ScreenResult, TestName, ViewInfo
+from ..results import Flag, MetricSummary, Rep, ScreenResult, Step, TestName, ViewInfo
 from ..signals import nanmedian
+from ..time_scale import TimeScale, apparent_gravity, in_video_time, real_time
 from .common import (
     FRONTAL_METRICS,
     Overrides,
@@ -54,6 +56,15 @@ SPEED_BASE_S = 0.2  # central difference over this span, to keep landmark jitter
 LANDING_CONDITIONING = ConditioningOptions(cutoff_hz=12.0)
 RAW = ConditioningOptions(cutoff_hz=None)  # gap-filled, unfiltered: for the ballistic fit
 DROP_LEVEL = 0.25  # landed this many leg lengths lower than took off: a drop, not a jump
+# The shortest flight that is a hop or a jump, per test (shorter: a step or a shuffle, kept
+# apart). Flight time t and height h are tied by h = g t^2 / 8. Rebound hopping in place at
+# the preferred ~2.2 Hz has flights of ~0.15-0.25 s [Farley et al. 1991, J Appl Physiol
+# 71:2127]; repeated single-leg hops (quadrant/side hops) are of that kind, so 0.15 s (2.8 cm)
+# is the least a single-leg hop has. A jump or a drop landing that a screen rates starts at a
+# 5 cm jump (or a 5 cm drop): 0.20 s. A foot that shuffles or steps while the other supports
+# the body is off the ground ~0.1 s, a "height" of ~1 cm [estimate, from the rendered clip of
+# issue 10].
+MIN_FLIGHT_S: dict[str, float] = {"single-leg-hop": 0.15, "drop-landing": 0.20}
 
 TIMING = ("flight_time_s", "jump_height_cm", "time_to_peak_flexion_s", "tts_video_s",
           "knee_flexion_ic_deg", "knee_flexion_excursion_deg")
@@ -79,10 +90,11 @@ class LandingContext:
     px_per_m: float
     fps: float
     athlete_height_cm: float | None
+    timing_refused: bool = False  # the camera moved, or the clip is not in real time
 
     @property
     def timing_ok(self) -> bool:
-        return self.fps >= MIN_TIMING_FPS
+        return self.fps >= MIN_TIMING_FPS and not self.timing_refused
 
     @property
     def sagittal(self) -> bool:
@@ -273,12 +285,26 @@ def analyse(seq: PoseSequence, overrides: Overrides | None = None,
             test: TestName = "single-leg-hop") -> ScreenResult:
     """Run the single-leg hop or the drop-landing screen on a pose sequence."""
     ov = overrides or Overrides()
-    pose, k, flags = conditioned_kinematics(seq, options or LANDING_CONDITIONING)
+    slowed = ov.slow_motion or 1.0
+    result = _analyse(real_time(seq, slowed) if slowed != 1.0 else seq, ov,
+                      options or LANDING_CONDITIONING, athlete_height_cm, test)
+    return result if slowed == 1.0 else in_video_time(result, slowed, seq.clip)
+
+
+def _analyse(seq: PoseSequence, ov: Overrides, options: ConditioningOptions,
+             athlete_height_cm: float | None, test: TestName) -> ScreenResult:
+    pose, k, flags = conditioned_kinematics(seq, options)
     length_now = leg_length(k)
     length_px = float(np.nanpercentile(length_now, 90)) if np.any(np.isfinite(length_now)) \
         else float("nan")
+    camera = check_camera(seq, length_px)
+    if camera.state == "panned":  # measure against the ground: redo with the pan undone
+        seq = camera.seq
+        pose, k, flags = conditioned_kinematics(seq, options)
     world_leg = _world_leg_length(pose)
     airborne = free_fall(k.t, k.hip_y, length_px / world_leg)
+    scale = apparent_gravity(k.t, k.hip_y, lowest_foot(k.foot_low_y), length_px,
+                             length_px / world_leg)
     raw = compute_kinematics(_restrict_like(condition(seq, RAW), pose))
     if test == "single-leg-hop":
         foot = ov.leg or hopping_foot(k.t, k.foot_low_y, k.ankle_x, length_px)
@@ -286,7 +312,8 @@ def analyse(seq: PoseSequence, overrides: Overrides | None = None,
     else:
         foot_y, foot_x = lowest_foot(k.foot_low_y), (k.ankle_x["left"] + k.ankle_x["right"]) / 2
         raw_y = lowest_foot(raw.foot_low_y)
-    flights = detect_flights(k.t, foot_y, foot_x, length_px, airborne, raw_y)
+    found = detect_flights(k.t, foot_y, foot_x, length_px, airborne, raw_y)
+    flights = [f for f in found if f.flight_time >= MIN_FLIGHT_S[test]]
     in_flight = np.zeros(len(k.t), dtype=bool)
     for f in flights:
         in_flight[(k.t >= f.t_takeoff) & (k.t <= f.t_contact)] = True
@@ -297,13 +324,57 @@ def analyse(seq: PoseSequence, overrides: Overrides | None = None,
     if view.view == "sagittal":  # the intended view for knee flexion and hop distance
         p.flags[:] = [f.model_copy(update={"severity": "info"}) if f.code == "view" else f
                       for f in p.flags]
-    fps = seq.clip.fps_effective
-    c = LandingContext(p, k, standing.leg_length_px, length_px / world_leg, fps,
-                       athlete_height_cm)
+    refused = _timing_refusals(p, camera, scale, ov)
+    c = LandingContext(p, k, standing.leg_length_px, length_px / world_leg,
+                       seq.clip.fps_effective, athlete_height_cm, timing_refused=bool(refused))
     reps = [_landing(c, f, i + 1, flights[i + 1].t_takeoff if i + 1 < len(flights) else None,
                      test, ov.leg if test == "single-leg-hop" else None)
             for i, f in enumerate(flights)]
-    return _result(p, test, reps, c, ov, athlete_height_cm)
+    steps = [_step(c, f, test) for f in found if f not in flights]
+    result = _result(p, test, reps, c, ov, athlete_height_cm)
+    return result.model_copy(update={"steps": steps})
+
+
+def _timing_refusals(p: Prepared, camera: CameraCheck, scale: TimeScale | None,
+                     ov: Overrides) -> list[str]:
+    """Flags for a moving camera and a clip not in real time; the reasons timing is refused."""
+    refused = []
+    if camera.state == "moved":
+        refused.append("camera")
+        p.flags.append(Flag(code="camera_moved", severity="error", message=(
+            f"The camera moved (the background travelled {camera.travel_ll:.2f} leg lengths, "
+            "not as a simple pan): timing cannot be measured (flight time, jump height, time to "
+            "peak flexion and to stabilise are not reported); film from a tripod.")))
+    elif camera.state == "panned":
+        p.flags.append(Flag(code="camera_panned", severity="info", message=(
+            f"The camera panned or tilted (the background travelled {camera.travel_ll:.2f} leg "
+            "lengths); the landmarks were measured against the background.")))
+    if scale is not None and not scale.real_time:
+        if ov.slow_motion is None:
+            refused.append("time scale")
+        slower = scale.slowed_by >= 1.0
+        how = (f"slowed down about {scale.slowed_by:.1f}x (slow motion played at normal "
+               "speed)" if slower else f"sped up about {1 / scale.slowed_by:.1f}x")
+        given = ("" if ov.slow_motion is None else
+                 f" even with --slow-motion {ov.slow_motion:g}")
+        p.flags.append(Flag(code="time_scale", severity="error" if not given else "warning",
+                            message=(
+            f"In flight the hips fall with {scale.gravity:.2f} m/s² instead of 9.81{given}: the "
+            f"clip looks {how}. Flight time, jump height and the other timings are "
+            + ("not reported; give --slow-motion N (e.g. 8 for 240 fps played at 30)."
+               if not given else "uncertain; check the recording's frame rate."))))
+    return refused
+
+
+def _step(c: LandingContext, f: Flight, test: TestName) -> Step:
+    n_settle = max(2, int(round(0.25 / float(np.median(np.diff(c.k.t))))))
+    i = min(f.i_contact, len(c.k.t) - 1)
+    leg = feet_down(c.k.foot_low_y, i, min(i + n_settle, len(c.k.t)), c.leg_length)
+    return Step(t_start=f.t_takeoff, t_end=f.t_contact,
+                leg=leg if leg in ("left", "right", "both") else None,  # type: ignore[arg-type]
+                lifted_s=f.flight_time, reason=(
+                    f"off the ground {f.flight_time:.2f} s, under the {MIN_FLIGHT_S[test]:.2f} s "
+                    "a real flight needs: a step or shuffle, not a landing"))
 
 
 def _result(p: Prepared, test: TestName, reps: list[Rep], c: LandingContext, ov: Overrides,
