@@ -56,15 +56,20 @@ SPEED_BASE_S = 0.2  # central difference over this span, to keep landmark jitter
 LANDING_CONDITIONING = ConditioningOptions(cutoff_hz=12.0)
 RAW = ConditioningOptions(cutoff_hz=None)  # gap-filled, unfiltered: for the ballistic fit
 DROP_LEVEL = 0.25  # landed this many leg lengths lower than took off: a drop, not a jump
-# The shortest flight that is a hop or a jump, per test (shorter: a step or a shuffle, kept
-# apart). Flight time t and height h are tied by h = g t^2 / 8. Rebound hopping in place at
-# the preferred ~2.2 Hz has flights of ~0.15-0.25 s [Farley et al. 1991, J Appl Physiol
-# 71:2127]; repeated single-leg hops (quadrant/side hops) are of that kind, so 0.15 s (2.8 cm)
-# is the least a single-leg hop has. A jump or a drop landing that a screen rates starts at a
-# 5 cm jump (or a 5 cm drop): 0.20 s. A foot that shuffles or steps while the other supports
-# the body is off the ground ~0.1 s, a "height" of ~1 cm [estimate, from the rendered clip of
-# issue 10].
-MIN_FLIGHT_S: dict[str, float] = {"single-leg-hop": 0.15, "drop-landing": 0.20}
+# What a real flight is, per test; anything less is a step, a shuffle or a tracking glitch,
+# kept apart (ScreenResult.steps), never a landing:
+# - its duration: flight time t and height h are tied by h = g t^2 / 8. Rapid single-leg hops
+#   (quadrant / side hops, ~2 per second) have flights down to ~0.13 s in the dev clip
+#   single_leg_hop_quadrant_frontal_10 (foot seen moving to the next square), so a single-leg
+#   hop needs 0.12 s (1.8 cm); a foot that shuffles while the body stands is off the ground
+#   ~0.1 s (issue 10's rendered single-leg CMJ: 0.10 s, 1.2 cm). A jump or a drop that a
+#   landing screen rates starts at a 5 cm jump or drop: 0.20 s [estimate].
+# - the body flies: in free flight the centre of mass rises and falls g t^2 / 8, and a foot can
+#   only leave the ground that far if the body goes with it, so the hips must travel at least
+#   half of the larger of g t^2 / 8 and the foot's clearance (a foot lifted while the body
+#   stays put, or a glitch in the foot's landmarks, fails this).
+MIN_FLIGHT_S: dict[str, float] = {"single-leg-hop": 0.12, "drop-landing": 0.20}
+BODY_TRAVEL_SHARE = 0.5
 
 TIMING = ("flight_time_s", "jump_height_cm", "time_to_peak_flexion_s", "tts_video_s",
           "knee_flexion_ic_deg", "knee_flexion_excursion_deg")
@@ -313,7 +318,10 @@ def _analyse(seq: PoseSequence, ov: Overrides, options: ConditioningOptions,
         foot_y, foot_x = lowest_foot(k.foot_low_y), (k.ankle_x["left"] + k.ankle_x["right"]) / 2
         raw_y = lowest_foot(raw.foot_low_y)
     found = detect_flights(k.t, foot_y, foot_x, length_px, airborne, raw_y)
-    flights = [f for f in found if f.flight_time >= MIN_FLIGHT_S[test]]
+    slowed = scale.slowed_by if scale is not None and not scale.real_time else 1.0
+    why_not = {f: _not_a_flight(k, f, test, length_px, length_px / world_leg, slowed)
+               for f in found}
+    flights = [f for f in found if why_not[f] is None]
     in_flight = np.zeros(len(k.t), dtype=bool)
     for f in flights:
         in_flight[(k.t >= f.t_takeoff) & (k.t <= f.t_contact)] = True
@@ -330,7 +338,7 @@ def _analyse(seq: PoseSequence, ov: Overrides, options: ConditioningOptions,
     reps = [_landing(c, f, i + 1, flights[i + 1].t_takeoff if i + 1 < len(flights) else None,
                      test, ov.leg if test == "single-leg-hop" else None)
             for i, f in enumerate(flights)]
-    steps = [_step(c, f, test) for f in found if f not in flights]
+    steps = [_step(c, f, why) for f, why in why_not.items() if why is not None]
     result = _result(p, test, reps, c, ov, athlete_height_cm)
     return result.model_copy(update={"steps": steps})
 
@@ -366,15 +374,33 @@ def _timing_refusals(p: Prepared, camera: CameraCheck, scale: TimeScale | None,
     return refused
 
 
-def _step(c: LandingContext, f: Flight, test: TestName) -> Step:
+def _not_a_flight(k: Kinematics, f: Flight, test: TestName, leg_px: float, px_per_m: float,
+                  slowed_by: float) -> str | None:
+    """Why this lift of the foot is not a hop or a jump (None if it is one); ``slowed_by``:
+    the clip's estimated slow-motion factor (durations are divided by it)."""
+    flight = f.flight_time / slowed_by
+    if flight < MIN_FLIGHT_S[test]:
+        return (f"off the ground {flight:.2f} s, under the {MIN_FLIGHT_S[test]:.2f} s a hop or "
+                "jump needs: a step or shuffle")
+    seg = k.hip_y[f.i_takeoff:f.i_contact + 1]
+    if not np.any(np.isfinite(seg)) or not np.isfinite(px_per_m):
+        return None
+    travel = float(np.nanmax(seg) - np.nanmin(seg)) / px_per_m
+    needed = BODY_TRAVEL_SHARE * max(G * flight ** 2 / 8, f.clearance * leg_px / px_per_m)
+    if travel < needed:
+        return (f"the foot was up {flight:.2f} s but the hips moved only {100 * travel:.1f} cm "
+                f"(a flight moves them at least {100 * needed:.1f} cm): a step, shuffle or "
+                "tracking glitch")
+    return None
+
+
+def _step(c: LandingContext, f: Flight, reason: str) -> Step:
     n_settle = max(2, int(round(0.25 / float(np.median(np.diff(c.k.t))))))
     i = min(f.i_contact, len(c.k.t) - 1)
     leg = feet_down(c.k.foot_low_y, i, min(i + n_settle, len(c.k.t)), c.leg_length)
     return Step(t_start=f.t_takeoff, t_end=f.t_contact,
                 leg=leg if leg in ("left", "right", "both") else None,  # type: ignore[arg-type]
-                lifted_s=f.flight_time, reason=(
-                    f"off the ground {f.flight_time:.2f} s, under the {MIN_FLIGHT_S[test]:.2f} s "
-                    "a real flight needs: a step or shuffle, not a landing"))
+                lifted_s=f.flight_time, reason=reason)
 
 
 def _result(p: Prepared, test: TestName, reps: list[Rep], c: LandingContext, ov: Overrides,
