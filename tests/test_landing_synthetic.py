@@ -265,3 +265,13 @@ def test_real_time_clips_are_not_called_slow_motion():
     for fps in (30.0, 60.0, 240.0):
         r = analyse_pose(jump_landing(flight_s=0.3, fps=fps), "drop-landing")
         assert not any(f.code == "time_scale" for f in r.quality), fps
+
+
+def test_a_foot_lifted_while_the_body_stays_is_not_a_flight():
+    """A tracking glitch or a slow lift of the stance foot: 0.3 s off the ground (long enough
+    for a hop) but the hips never move: a step, not a landing."""
+    seq = jump_landing(single_leg="left", flight_s=0.4, fps=60)
+    glitch = _shuffle(seq, (L_ANKLE, L_HEEL, L_FOOT), t0=2.5, lifted_s=0.3, lift_px=60.0)
+    r = analyse_pose(glitch, "single-leg-hop", Overrides(leg="left"))
+    assert len(r.reps) == 1
+    assert len(r.steps) == 1 and "hips moved only" in r.steps[0].reason
