@@ -332,9 +332,9 @@ def _analyse(seq: PoseSequence, ov: Overrides, options: ConditioningOptions,
     if view.view == "sagittal":  # the intended view for knee flexion and hop distance
         p.flags[:] = [f.model_copy(update={"severity": "info"}) if f.code == "view" else f
                       for f in p.flags]
-    refused = _timing_refusals(p, camera, scale, ov)
+    refused = _timing_refused(p, camera, scale, ov)
     c = LandingContext(p, k, standing.leg_length_px, length_px / world_leg,
-                       seq.clip.fps_effective, athlete_height_cm, timing_refused=bool(refused))
+                       seq.clip.fps_effective, athlete_height_cm, timing_refused=refused)
     reps = [_landing(c, f, i + 1, flights[i + 1].t_takeoff if i + 1 < len(flights) else None,
                      test, ov.leg if test == "single-leg-hop" else None)
             for i, f in enumerate(flights)]
@@ -343,12 +343,12 @@ def _analyse(seq: PoseSequence, ov: Overrides, options: ConditioningOptions,
     return result.model_copy(update={"steps": steps})
 
 
-def _timing_refusals(p: Prepared, camera: CameraCheck, scale: TimeScale | None,
-                     ov: Overrides) -> list[str]:
-    """Flags for a moving camera and a clip not in real time; the reasons timing is refused."""
-    refused = []
+def _timing_refused(p: Prepared, camera: CameraCheck, scale: TimeScale | None,
+                    ov: Overrides) -> bool:
+    """Flag a moving camera and a clip not in real time; True if timing must be refused."""
+    refused = False
     if camera.state == "moved":
-        refused.append("camera")
+        refused = True
         p.flags.append(Flag(code="camera_moved", severity="error", message=(
             f"The camera moved (the background travelled {camera.travel_ll:.2f} leg lengths, "
             "not as a simple pan): timing cannot be measured (flight time, jump height, time to "
@@ -358,8 +358,7 @@ def _timing_refusals(p: Prepared, camera: CameraCheck, scale: TimeScale | None,
             f"The camera panned or tilted (the background travelled {camera.travel_ll:.2f} leg "
             "lengths); the landmarks were measured against the background.")))
     if scale is not None and not scale.real_time:
-        if ov.slow_motion is None:
-            refused.append("time scale")
+        refused = refused or ov.slow_motion is None
         slower = scale.slowed_by >= 1.0
         how = (f"slowed down about {scale.slowed_by:.1f}x (slow motion played at normal "
                "speed)" if slower else f"sped up about {1 / scale.slowed_by:.1f}x")
