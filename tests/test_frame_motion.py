@@ -84,3 +84,20 @@ def test_a_still_clip_has_no_repeats_it_can_tell():
     change = np.abs(np.random.default_rng(3).normal(0.4, 0.05, 100))
     assert not near_duplicates(change).any()
     assert effective_rate(30.0, change) is None
+
+
+def test_a_small_person_on_a_plain_background_with_a_glitch_has_no_repeats():
+    """A 4K-like picture (shrunk here) with a small moving figure and one picture that jumps
+    (a rendering glitch): every picture is distinct."""
+    meter = MotionMeter(1920, 1080)
+    changes = []
+    for i in range(120):
+        img = np.full((1080, 1920, 3), 245, np.uint8)
+        y = 400 + 4 * i  # moves down 4 px per picture
+        img[y:y + 200, 900:960] = (90, 110, 160)
+        if i == 60:
+            img[300:800, 700:1200] = 0  # one glitch picture
+        changes.append(meter.measure(img, (900.0, y, 960.0, y + 200.0))[CHANGE])
+    assert not near_duplicates(np.array(changes)).any()
+    found = effective_rate(60.0, np.array(changes))
+    assert found is None or found == (60.0, 0)  # unknown (always moving) or no repeats

@@ -10,7 +10,8 @@ copy of the picture (~320 px wide):
   that land on the person or on moving things) and the points' median deviation from it (a
   pan or tilt moves every background point alike: small deviation; a zoom, a rotation or a
   camera that moves through a scene with depth does not);
-- how much the picture changed: mean absolute grey-level difference from the previous one.
+- how much the picture changed: mean absolute grey-level difference from the previous one,
+  over the person's (widened) box when it is known.
 
 The analysis functions below (pure, on the saved per-frame arrays) turn these into the clip's
 effective picture rate and a ground-fixed camera path.
@@ -21,7 +22,6 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 from numpy.typing import NDArray
-from scipy.ndimage import maximum_filter1d
 
 Array = NDArray[np.float64]
 
@@ -30,8 +30,8 @@ COLUMNS = ("dx", "dy", "spread", "change")  # per-frame values, in this order
 DX, DY, SPREAD, CHANGE = range(4)
 MIN_POINTS = 12  # background corners needed for a shift estimate
 BOX_MARGIN = 0.15  # the person's box is widened by this fraction before it is masked out
-# near-duplicates: a picture that changed less than this fraction of the largest change in
-# the frames around it, while that change is well above the clip's noise floor
+# near-duplicates: a picture that changed less than this fraction of the second-largest change
+# in the frames around it, while that change is well above the clip's noise floor
 DUPLICATE_RATIO = 0.25
 DUPLICATE_WINDOW = 4  # frames either side (catches each picture repeated up to 8 times)
 MOVING_OVER_FLOOR = 3.0  # a stretch "moves" where its largest change is this x the floor
@@ -71,20 +71,30 @@ class MotionMeter:
         small = cv2.resize(sub, size, interpolation=cv2.INTER_AREA)
         return cv2.GaussianBlur(cv2.cvtColor(small, cv2.COLOR_RGB2GRAY), (3, 3), 0)
 
+    def _person_slices(self, margin: float) -> tuple[slice, slice] | None:
+        """Rows and columns of the previous person box (widened) in the working picture."""
+        if self._prev_box is None:
+            return None
+        x0, y0, x1, y1 = self._prev_box
+        mx, my, s = margin * (x1 - x0), margin * (y1 - y0), self.scale
+        rows = slice(max(int((y0 - my) / s), 0), max(int(np.ceil((y1 + my) / s)), 0))
+        cols = slice(max(int((x0 - mx) / s), 0), max(int(np.ceil((x1 + mx) / s)), 0))
+        return rows, cols
+
     def _compare(self, grey: NDArray[np.uint8]) -> NDArray[np.float64]:
         prev = self._prev
         assert prev is not None
-        change = float(np.mean(cv2.absdiff(grey, prev)))
         if grey.shape != prev.shape:
             return np.array([np.nan, np.nan, np.nan, np.nan])
+        diff = cv2.absdiff(grey, prev)
+        person = self._person_slices(BOX_MARGIN)
+        # the change where the person is: a small person on a still background barely moves
+        # the whole picture's mean
+        region = diff[person] if person is not None and diff[person].size else diff
+        change = float(np.mean(region))
         mask = np.full(prev.shape, 255, np.uint8)
-        if self._prev_box is not None:
-            x0, y0, x1, y1 = self._prev_box
-            mx, my = BOX_MARGIN * (x1 - x0), BOX_MARGIN * (y1 - y0)
-            s = self.scale
-            r0, r1 = max(int((y0 - my) / s), 0), max(int(np.ceil((y1 + my) / s)), 0)
-            c0, c1 = max(int((x0 - mx) / s), 0), max(int(np.ceil((x1 + mx) / s)), 0)
-            mask[r0:r1, c0:c1] = 0
+        if person is not None:
+            mask[person] = 0
         pts = cv2.goodFeaturesToTrack(prev, maxCorners=120, qualityLevel=0.01, minDistance=7,
                                       mask=mask)
         if pts is None or len(pts) < MIN_POINTS:
@@ -103,15 +113,23 @@ class MotionMeter:
 
 def _moving(change: Array) -> tuple[NDArray[np.bool_], Array] | None:
     """Frames in stretches that move well above the clip's noise floor (its 10th percentile
-    of change), and the largest change around each frame; None for too short a clip."""
+    of change), and the reference change around each frame; None for too short a clip."""
     c = np.asarray(change, dtype=np.float64)
     finite = c[np.isfinite(c)]
     if len(finite) < 2 * DUPLICATE_WINDOW + 1:
         return None
     floor = max(float(np.percentile(finite, 10)), 0.05)
-    local = maximum_filter1d(np.nan_to_num(c, nan=0.0), 2 * DUPLICATE_WINDOW + 1,
-                             mode="nearest")
+    # a glitch (a picture that jumps, and jumps back) must not set its neighbours' reference
+    capped = np.minimum(np.nan_to_num(c, nan=0.0), float(np.percentile(finite, 95)))
+    local = _second_largest(capped, DUPLICATE_WINDOW)
     return local > MOVING_OVER_FLOOR * floor, local
+
+
+def _second_largest(x: Array, half: int) -> Array:
+    """Per sample, the second-largest value within ``half`` samples either side."""
+    padded = np.pad(x, half, mode="edge")
+    windows = np.lib.stride_tricks.sliding_window_view(padded, 2 * half + 1)
+    return np.partition(windows, -2, axis=1)[:, -2]
 
 
 def near_duplicates(change: Array) -> NDArray[np.bool_]:
@@ -119,7 +137,7 @@ def near_duplicates(change: Array) -> NDArray[np.bool_]:
 
     Bit-equality misses re-encoded repeats, and a fixed threshold confuses a still scene with
     a repeat. So a frame is a repeat when it changed less than ``DUPLICATE_RATIO`` of the
-    largest change within ``DUPLICATE_WINDOW`` frames, in stretches where that largest change
+    second-largest change within ``DUPLICATE_WINDOW`` frames, in stretches where that largest change
     stands well above the clip's noise floor. In still stretches nothing can be told; there
     the share of repeats found in moving stretches is assumed (see :func:`effective_rate`).
     """
