@@ -134,6 +134,14 @@ def test_oblique_landing_frontal_metrics_are_marked_approximate():
             "pelvic_drop_ic_deg"} <= set(oblique.view.untrusted_metrics)
     frontal = analyse_pose(seq, "single-leg-hop", Overrides(view="frontal"))
     assert "fppa_ic_deg" not in frontal.view.untrusted_metrics
+    # the report colours them amber (approximate), not red or green
+    from pathlib import Path
+
+    from movescreen.report.model import build_report
+
+    for r, light in ((oblique, "amber"), (frontal, "red")):  # 12 deg: over the 10 deg target
+        rows = {row.name: row for row in build_report([(Path("r.json"), r)]).screens[0].metrics}
+        assert rows["fppa_landing_peak_deg"].cells["left"].light == light
 
 
 def test_free_fall_rejection_works_when_only_the_right_leg_is_seen():
