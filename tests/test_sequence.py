@@ -39,3 +39,23 @@ def test_shape_validation():
 
     with pytest.raises(ValueError, match="image_xy"):
         replace(seq, image_xy=seq.image_xy[:, :10])
+
+
+def test_frame_motion_round_trip_mirror_and_old_files(tmp_path):
+    from dataclasses import replace
+
+    seq = single_leg_squat(reps=1)
+    motion = np.column_stack((np.full(seq.n_frames, 2.0), np.full(seq.n_frames, -1.0),
+                              np.full(seq.n_frames, 0.1), np.full(seq.n_frames, 3.0)))
+    motion[0, 3] = np.nan
+    with_motion = replace(seq, frame_motion=motion)
+    with_motion.save(tmp_path / "m.npz")
+    back = PoseSequence.load(tmp_path / "m.npz")
+    assert np.array_equal(back.frame_motion, motion, equal_nan=True)
+    mirrored = with_motion.mirrored()
+    assert np.all(mirrored.frame_motion[:, 0] == -2.0)  # the background moves the other way
+    assert np.all(mirrored.frame_motion[:, 1] == -1.0)
+    seq.save(tmp_path / "old.npz")  # written without it: unknown
+    assert PoseSequence.load(tmp_path / "old.npz").frame_motion is None
+    with pytest.raises(ValueError, match="frame_motion"):
+        replace(seq, frame_motion=motion[:-1])

@@ -24,41 +24,43 @@ Window = tuple[float, float]
 
 
 def _overrides(leg: str | None, view: ViewName | None, standing: Window | None,
-               reps: list[Window] | None) -> Overrides:
+               reps: list[Window] | None, slow_motion: float | None) -> Overrides:
     return Overrides(leg=leg,  # type: ignore[arg-type]
-                     view=view, standing=standing, reps=tuple(reps) if reps else None)
+                     view=view, standing=standing, reps=tuple(reps) if reps else None,
+                     slow_motion=slow_motion)
 
 
 def analyze(clip: str | Path, test: TestName = "single-leg-squat", *,
             leg: str | None = None, view: ViewName | None = None,
             standing: Window | None = None, reps: list[Window] | None = None,
             model: str | Path | None = None, fast: bool = False,
-            athlete_height_cm: float | None = None,
+            athlete_height_cm: float | None = None, slow_motion: float | None = None,
             out: str | Path | None = None) -> ScreenResult:
     """Analyse one clip and return its :class:`~movescreen.results.ScreenResult`.
 
     ``test`` is the screen that was filmed (``single-leg-squat``, ``squat``,
     ``single-leg-hop``, ``drop-landing``); ``leg`` (``left``/``right``), ``view``,
     ``standing`` and ``reps`` (time windows in seconds) override what is detected; ``fast``
-    runs one landmarker pass per frame instead of two. With ``out``, results.json,
-    frames.csv and pose.npz are written there, as ``movescreen analyze`` does.
+    runs one landmarker pass per frame instead of two; ``slow_motion`` N says the clip plays N
+    times slower than real time (hop and landing timing is corrected). With ``out``,
+    results.json, frames.csv and pose.npz are written there, as ``movescreen analyze`` does.
     Raises :class:`~movescreen.errors.MovescreenError` for a problem with the clip.
     """
-    req = Request(clip=Path(clip), test=test, overrides=_overrides(leg, view, standing, reps),
-                  model=model, athlete_height_cm=athlete_height_cm,
-                  pose_options=PoseOptions(symmetric=not fast))
+    req = Request(clip=Path(clip), test=test,
+                  overrides=_overrides(leg, view, standing, reps, slow_motion), model=model,
+                  athlete_height_cm=athlete_height_cm, pose_options=PoseOptions(symmetric=not fast))
     return analyse_to_folder(req, Path(out) if out is not None else None).result
 
 
 def rescreen(pose: str | Path | PoseSequence, test: TestName = "single-leg-squat", *,
              leg: str | None = None, view: ViewName | None = None,
              standing: Window | None = None, reps: list[Window] | None = None,
-             athlete_height_cm: float | None = None,
+             athlete_height_cm: float | None = None, slow_motion: float | None = None,
              out: str | Path | None = None) -> ScreenResult:
     """Run a screen again on a saved pose (a ``pose.npz``, its folder, or a PoseSequence).
 
     No video and no pose model are needed, so correcting the rep windows takes seconds.
     """
     return rescreen_to_folder(pose if isinstance(pose, PoseSequence) else Path(pose), test,
-                              _overrides(leg, view, standing, reps), athlete_height_cm,
+                              _overrides(leg, view, standing, reps, slow_motion), athlete_height_cm,
                               Path(out) if out is not None else None).result

@@ -131,6 +131,10 @@ def analyze(
         "--video", help="Also write an annotated H.264 video per clip (implies --report).")] =
     False,
     athlete_name: Annotated[str, typer.Option(help="Name shown in the report header.")] = "",
+    slow_motion: Annotated[float | None, typer.Option(
+        "--slow-motion", help="The clip is slow motion played N times slower than real time "
+        "(e.g. 8 for 240 fps played at 30); hop and landing timing is corrected.", min=1.0,
+        max=64.0)] = None,
 ) -> None:
     """Analyse clips and write results.json, frames.csv and pose.npz for each."""
     from .service import SessionRequest, run_session
@@ -143,7 +147,7 @@ def analyze(
 
             facts = athlete_from_options(athlete, sex, age, goal, pain, pain_sharp,
                                          pain_persistent, swelling)
-        overrides = _overrides(leg, view, standing, reps)
+        overrides = _overrides(leg, view, standing, reps, slow_motion)
         req = SessionRequest(
             clips=tuple(_request(clip, test, overrides, model, athlete_height, fast)
                         for clip in clips),
@@ -159,7 +163,7 @@ def analyze(
 
 
 def _overrides(leg: "LegChoice", view: "ViewChoice", standing: str | None,
-               reps: str | None):
+               reps: str | None, slow_motion: float | None = None):
     from .screens.common import Overrides
 
     return Overrides(
@@ -167,6 +171,7 @@ def _overrides(leg: "LegChoice", view: "ViewChoice", standing: str | None,
         view=None if view is ViewChoice.auto else view.value,  # type: ignore[arg-type]
         standing=_window(standing) if standing else None,
         reps=tuple(_window(w) for w in reps.split(",")) if reps else None,
+        slow_motion=slow_motion,
     )
 
 

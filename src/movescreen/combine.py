@@ -63,4 +63,5 @@ def combine(results: list[ScreenResult]) -> ScreenResult:
     return results[0].model_copy(update={
         "reps": reps, "legs": legs, "bilateral": bilateral, "quality": quality, "notes": notes,
         "gaps": [], "other_clips": [r.clip for r in results[1:]],
+        "steps": [s for r in results for s in r.steps],
     })

@@ -36,7 +36,8 @@ class ClipInfo(_Model):
     fps_container: float | None = Field(description="the container's nominal average rate")
     fps_measured: float = Field(description="from the decoded timestamps")
     fps_effective: float = Field(description="distinct pictures per second")
-    repeated_frames: int = Field(description="frames identical to the one before")
+    repeated_frames: int = Field(description="frames repeating the picture before (identical, "
+                                 "or up to compression noise)")
     variable_frame_rate: bool
 
 
@@ -109,6 +110,17 @@ class Rep(_Model):
     notes: list[str] = Field(default_factory=list)
 
 
+class Step(_Model):
+    """A foot lifted and put down again without a real flight (a step or shuffle): kept as an
+    event of its own, never a landing."""
+
+    t_start: float
+    t_end: float
+    leg: Side | Literal["both"] | None
+    lifted_s: float
+    reason: str
+
+
 class MetricSummary(_Model):
     """A metric over the used reps of one leg: median, and the worst rep with its time."""
 
@@ -156,6 +168,8 @@ class ScreenResult(_Model):
     athlete_height_cm: float | None = None
     other_clips: list[ClipInfo] = Field(
         default_factory=list, description="further clips combined into this result")
+    steps: list[Step] = Field(default_factory=list,
+                              description="landing screens: steps and shuffles (not landings)")
 
     def to_json(self) -> str:
         return self.model_dump_json(indent=2)

@@ -5,6 +5,7 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import MovescreenError
+from ..frame_motion import CHANGE, effective_rate
 from ..results import ClipInfo
 from ..video import file_sha256, iter_frames, prefetch, probe
 from .landmarker import PoseOptions, track_frames
@@ -42,7 +43,12 @@ def estimate_pose(path: Path, model: ModelBundle | str | Path | None = None,
     dt = np.diff(t)
     duration = float(t[-1] - t[0]) if n > 1 else 0.0
     fps_measured = (n - 1) / duration if duration > 0 else 0.0
-    distinct = n - arrays.repeats
+    motion = np.stack(arrays.motion) if len(arrays.motion) == n else None
+    repeats = arrays.repeats
+    near = None if motion is None else effective_rate(fps_measured, motion[:, CHANGE])
+    if near is not None and near[1] > repeats:  # repeats up to compression noise
+        repeats = near[1]
+    distinct = n - repeats
     clip = ClipInfo(
         file=str(path),
         sha256=file_sha256(Path(path)),
@@ -56,7 +62,7 @@ def estimate_pose(path: Path, model: ModelBundle | str | Path | None = None,
         fps_container=info.fps_nominal,
         fps_measured=fps_measured,
         fps_effective=fps_measured * distinct / n,
-        repeated_frames=arrays.repeats,
+        repeated_frames=repeats,
         variable_frame_rate=bool(n > 2 and np.percentile(dt, 95) > 1.2 * np.percentile(dt, 5)),
     )
     return PoseSequence(
@@ -69,4 +75,5 @@ def estimate_pose(path: Path, model: ModelBundle | str | Path | None = None,
         clip=clip,
         model=model_info,
         person=person,
+        frame_motion=motion,
     )

@@ -16,6 +16,7 @@ import cv2
 import numpy as np
 from numpy.typing import NDArray
 
+from ..frame_motion import MotionMeter
 from ..landmarks import N_LANDMARKS
 from ..results import ModelInfo, PersonInfo
 from ..video import Frame
@@ -334,6 +335,7 @@ class PoseArrays:
     vis: list[NDArray[np.float64]] = field(default_factory=list)
     pres: list[NDArray[np.float64]] = field(default_factory=list)
     repeats: int = 0
+    motion: list[NDArray[np.float64]] = field(default_factory=list)  # frame_motion.COLUMNS
 
     def add(self, t: float, det: Detection | None) -> None:
         self.t.append(t)
@@ -355,8 +357,13 @@ def track_frames(frames: Iterable[Frame], model: ModelBundle, width: int, height
     """Run the tracker over ``frames``; returns the stacked arrays and who was tracked."""
     arrays = PoseArrays()
     with PoseTracker(model, width, height, options) as tracker:
+        meter = MotionMeter(width, height)
         for frame in frames:
-            arrays.add(frame.t, tracker.process(frame))
+            det = tracker.process(frame)
+            arrays.add(frame.t, det)
             arrays.repeats += frame.repeat
+            # camera motion and repeated pictures (frame_motion): needs the pixels, so here
+            box = None if det is None else (det.box.x0, det.box.y0, det.box.x1, det.box.y1)
+            arrays.motion.append(meter.measure(frame.rgb, box))
         person = tracker.person_info()
     return arrays, person, ModelInfo(name=model.name, sha256=model.sha256, source=model.source)

@@ -9,6 +9,7 @@ from numpy.typing import NDArray
 
 from ..atomic import atomic_path
 from ..errors import MovescreenError
+from ..frame_motion import COLUMNS as MOTION_COLUMNS
 from ..landmarks import N_LANDMARKS, NAMES
 from ..results import ClipInfo, ModelInfo, PersonInfo
 
@@ -35,6 +36,9 @@ class PoseSequence:
     ``t`` is seconds from the first decoded frame, taken from the container's timestamps;
     ``image_xy`` is in pixels of the displayed (rotated) frame; ``world_xyz`` is MediaPipe's
     metric 3D estimate (origin mid-hip); ``visibility`` and ``presence`` are in [0, 1].
+    ``frame_motion`` (None in files written before it existed: unknown) holds, per frame, the
+    background shift, its spread and the picture change measured while decoding (columns
+    :data:`movescreen.frame_motion.COLUMNS`).
     """
 
     t: NDArray[np.float64]
@@ -46,6 +50,7 @@ class PoseSequence:
     model: ModelInfo
     person: PersonInfo
     extra: dict[str, object] = field(default_factory=dict)
+    frame_motion: NDArray[np.float64] | None = None
 
     def __post_init__(self) -> None:
         n = len(self.t)
@@ -55,6 +60,8 @@ class PoseSequence:
             "visibility": (n, N_LANDMARKS),
             "presence": (n, N_LANDMARKS),
         }
+        if self.frame_motion is not None:
+            shapes["frame_motion"] = (n, len(MOTION_COLUMNS))
         for name, shape in shapes.items():
             got = getattr(self, name).shape
             if got != shape:
@@ -78,12 +85,17 @@ class PoseSequence:
         xy[..., 0] = self.clip.width - xy[..., 0]
         world = self.world_xyz[:, m].copy()
         world[..., 0] = -world[..., 0]
+        motion = None
+        if self.frame_motion is not None:  # the background moves the other way along x
+            motion = self.frame_motion.copy()
+            motion[:, 0] = -motion[:, 0]
         return replace(
             self,
             image_xy=xy,
             world_xyz=world,
             visibility=self.visibility[:, m].copy(),
             presence=self.presence[:, m].copy(),
+            frame_motion=motion,
         )
 
     def save(self, path: Path) -> None:
@@ -95,9 +107,11 @@ class PoseSequence:
             "person": self.person.model_dump(),
             "extra": self.extra,
         }
+        optional = {} if self.frame_motion is None else {"frame_motion": self.frame_motion}
         with atomic_path(Path(path)) as tmp, open(tmp, "wb") as fh:
             np.savez_compressed(
                 fh,
+                **optional,
                 t=self.t,
                 image_xy=self.image_xy.astype(np.float32),
                 world_xyz=self.world_xyz.astype(np.float32),
@@ -115,6 +129,7 @@ class PoseSequence:
                 meta = json.loads(str(data["meta"]))
                 arrays = {k: data[k].astype(np.float64) for k in
                           ("t", "image_xy", "world_xyz", "visibility", "presence")}
+                motion = data["frame_motion"] if "frame_motion" in data.files else None
         except (OSError, KeyError, ValueError) as exc:
             raise MovescreenError(
                 f"{path} is not a movescreen pose file ({exc}); re-run `movescreen analyze`."
@@ -130,4 +145,5 @@ class PoseSequence:
             model=ModelInfo(**meta["model"]),
             person=PersonInfo(**meta["person"]),
             extra=meta.get("extra", {}),
+            frame_motion=None if motion is None else motion.astype(np.float64),
         )

@@ -53,6 +53,7 @@ class Overrides:
     view: ViewName | None = None
     standing: tuple[float, float] | None = None
     reps: tuple[tuple[float, float], ...] | None = None
+    slow_motion: float | None = None  # the clip plays this many times slower than real time
 
 
 @dataclass

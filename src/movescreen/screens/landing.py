@@ -10,6 +10,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from ..camera import CameraCheck, check_camera
 from ..catalog import load_catalog
 from ..conditioning import ConditionedPose, ConditioningOptions, condition
 from ..contacts import (
@@ -25,8 +26,9 @@ from ..geometry import distance
 from ..kinematics import Kinematics, compute_kinematics
 from ..landmarks import LEGS, SIDES, Side
 from ..pose.sequence import PoseSequence
-from ..results import Flag, MetricSummary, Rep, ScreenResult, TestName, ViewInfo
+from ..results import Flag, MetricSummary, Rep, ScreenResult, Step, TestName, ViewInfo
 from ..signals import nanmedian
+from ..time_scale import TimeScale, apparent_gravity, in_video_time, real_time
 from .common import (
     FRONTAL_METRICS,
     Overrides,
@@ -54,6 +56,20 @@ SPEED_BASE_S = 0.2  # central difference over this span, to keep landmark jitter
 LANDING_CONDITIONING = ConditioningOptions(cutoff_hz=12.0)
 RAW = ConditioningOptions(cutoff_hz=None)  # gap-filled, unfiltered: for the ballistic fit
 DROP_LEVEL = 0.25  # landed this many leg lengths lower than took off: a drop, not a jump
+# What a real flight is, per test; anything less is a step, a shuffle or a tracking glitch,
+# kept apart (ScreenResult.steps), never a landing:
+# - its duration: flight time t and height h are tied by h = g t^2 / 8. Rapid single-leg hops
+#   (quadrant / side hops, ~2 per second) have flights down to ~0.13 s in the dev clip
+#   single_leg_hop_quadrant_frontal_10 (foot seen moving to the next square), so a single-leg
+#   hop needs 0.12 s (1.8 cm); a foot that shuffles while the body stands is off the ground
+#   ~0.1 s (issue 10's rendered single-leg CMJ: 0.10 s, 1.2 cm). A jump or a drop that a
+#   landing screen rates starts at a 5 cm jump or drop: 0.20 s [estimate].
+# - the body flies: in free flight the centre of mass rises and falls g t^2 / 8, and a foot can
+#   only leave the ground that far if the body goes with it, so the hips must travel at least
+#   half of the larger of g t^2 / 8 and the foot's clearance (a foot lifted while the body
+#   stays put, or a glitch in the foot's landmarks, fails this).
+MIN_FLIGHT_S: dict[str, float] = {"single-leg-hop": 0.12, "drop-landing": 0.20}
+BODY_TRAVEL_SHARE = 0.5
 
 TIMING = ("flight_time_s", "jump_height_cm", "time_to_peak_flexion_s", "tts_video_s",
           "knee_flexion_ic_deg", "knee_flexion_excursion_deg")
@@ -79,10 +95,11 @@ class LandingContext:
     px_per_m: float
     fps: float
     athlete_height_cm: float | None
+    timing_refused: bool = False  # the camera moved, or the clip is not in real time
 
     @property
     def timing_ok(self) -> bool:
-        return self.fps >= MIN_TIMING_FPS
+        return self.fps >= MIN_TIMING_FPS and not self.timing_refused
 
     @property
     def sagittal(self) -> bool:
@@ -273,13 +290,26 @@ def analyse(seq: PoseSequence, overrides: Overrides | None = None,
             test: TestName = "single-leg-hop") -> ScreenResult:
     """Run the single-leg hop or the drop-landing screen on a pose sequence."""
     ov = overrides or Overrides()
-    pose, k, flags = conditioned_kinematics(seq, options or LANDING_CONDITIONING)
+    slowed = ov.slow_motion or 1.0
+    result = _analyse(real_time(seq, slowed) if slowed != 1.0 else seq, ov,
+                      options or LANDING_CONDITIONING, athlete_height_cm, test)
+    return result if slowed == 1.0 else in_video_time(result, slowed, seq.clip)
+
+
+def _analyse(seq: PoseSequence, ov: Overrides, options: ConditioningOptions,
+             athlete_height_cm: float | None, test: TestName) -> ScreenResult:
+    pose, k, flags = conditioned_kinematics(seq, options)
     length_now = leg_length(k)
     length_px = float(np.nanpercentile(length_now, 90)) if np.any(np.isfinite(length_now)) \
         else float("nan")
-    world_leg = nanmedian(distance(pose.world[:, LEGS["left"].hip],
-                                   pose.world[:, LEGS["left"].ankle]))
+    camera = check_camera(seq, length_px)
+    if camera.state == "panned":  # measure against the ground: redo with the pan undone
+        seq = camera.seq
+        pose, k, flags = conditioned_kinematics(seq, options)
+    world_leg = _world_leg_length(pose)
     airborne = free_fall(k.t, k.hip_y, length_px / world_leg)
+    scale = apparent_gravity(k.t, k.hip_y, lowest_foot(k.foot_low_y), length_px,
+                             length_px / world_leg)
     raw = compute_kinematics(_restrict_like(condition(seq, RAW), pose))
     if test == "single-leg-hop":
         foot = ov.leg or hopping_foot(k.t, k.foot_low_y, k.ankle_x, length_px)
@@ -287,7 +317,11 @@ def analyse(seq: PoseSequence, overrides: Overrides | None = None,
     else:
         foot_y, foot_x = lowest_foot(k.foot_low_y), (k.ankle_x["left"] + k.ankle_x["right"]) / 2
         raw_y = lowest_foot(raw.foot_low_y)
-    flights = detect_flights(k.t, foot_y, foot_x, length_px, airborne, raw_y)
+    found = detect_flights(k.t, foot_y, foot_x, length_px, airborne, raw_y)
+    slowed = scale.slowed_by if scale is not None and not scale.real_time else 1.0
+    why_not = {f: _not_a_flight(k, f, test, length_px, length_px / world_leg, slowed)
+               for f in found}
+    flights = [f for f in found if why_not[f] is None]
     in_flight = np.zeros(len(k.t), dtype=bool)
     for f in flights:
         in_flight[(k.t >= f.t_takeoff) & (k.t <= f.t_contact)] = True
@@ -298,13 +332,74 @@ def analyse(seq: PoseSequence, overrides: Overrides | None = None,
     if view.view == "sagittal":  # the intended view for knee flexion and hop distance
         p.flags[:] = [f.model_copy(update={"severity": "info"}) if f.code == "view" else f
                       for f in p.flags]
-    fps = seq.clip.fps_effective
-    c = LandingContext(p, k, standing.leg_length_px, length_px / world_leg, fps,
-                       athlete_height_cm)
+    refused = _timing_refused(p, camera, scale, ov)
+    c = LandingContext(p, k, standing.leg_length_px, length_px / world_leg,
+                       seq.clip.fps_effective, athlete_height_cm, timing_refused=refused)
     reps = [_landing(c, f, i + 1, flights[i + 1].t_takeoff if i + 1 < len(flights) else None,
                      test, ov.leg if test == "single-leg-hop" else None)
             for i, f in enumerate(flights)]
-    return _result(p, test, reps, c, ov, athlete_height_cm)
+    steps = [_step(c, f, why) for f, why in why_not.items() if why is not None]
+    result = _result(p, test, reps, c, ov, athlete_height_cm)
+    return result.model_copy(update={"steps": steps})
+
+
+def _timing_refused(p: Prepared, camera: CameraCheck, scale: TimeScale | None,
+                    ov: Overrides) -> bool:
+    """Flag a moving camera and a clip not in real time; True if timing must be refused."""
+    refused = False
+    if camera.state == "moved":
+        refused = True
+        p.flags.append(Flag(code="camera_moved", severity="error", message=(
+            f"The camera moved (the background travelled {camera.travel_ll:.2f} leg lengths, "
+            "not as a simple pan): timing cannot be measured (flight time, jump height, time to "
+            "peak flexion and to stabilise are not reported); film from a tripod.")))
+    elif camera.state == "panned":
+        p.flags.append(Flag(code="camera_panned", severity="info", message=(
+            f"The camera panned or tilted (the background travelled {camera.travel_ll:.2f} leg "
+            "lengths); the landmarks were measured against the background.")))
+    if scale is not None and not scale.real_time:
+        refused = refused or ov.slow_motion is None
+        slower = scale.slowed_by >= 1.0
+        how = (f"slowed down about {scale.slowed_by:.1f}x (slow motion played at normal "
+               "speed)" if slower else f"sped up about {1 / scale.slowed_by:.1f}x")
+        given = ("" if ov.slow_motion is None else
+                 f" even with --slow-motion {ov.slow_motion:g}")
+        p.flags.append(Flag(code="time_scale", severity="error" if not given else "warning",
+                            message=(
+            f"In flight the hips fall with {scale.gravity:.2f} m/s² instead of 9.81{given}: the "
+            f"clip looks {how}. Flight time, jump height and the other timings are "
+            + ("not reported; give --slow-motion N (e.g. 8 for 240 fps played at 30)."
+               if not given else "uncertain; check the recording's frame rate."))))
+    return refused
+
+
+def _not_a_flight(k: Kinematics, f: Flight, test: TestName, leg_px: float, px_per_m: float,
+                  slowed_by: float) -> str | None:
+    """Why this lift of the foot is not a hop or a jump (None if it is one); ``slowed_by``:
+    the clip's estimated slow-motion factor (durations are divided by it)."""
+    flight = f.flight_time / slowed_by
+    if flight < MIN_FLIGHT_S[test]:
+        return (f"off the ground {flight:.2f} s, under the {MIN_FLIGHT_S[test]:.2f} s a hop or "
+                "jump needs: a step or shuffle")
+    seg = k.hip_y[f.i_takeoff:f.i_contact + 1]
+    if not np.any(np.isfinite(seg)) or not np.isfinite(px_per_m):
+        return None
+    travel = float(np.nanmax(seg) - np.nanmin(seg)) / px_per_m
+    needed = BODY_TRAVEL_SHARE * max(G * flight ** 2 / 8, f.clearance * leg_px / px_per_m)
+    if travel < needed:
+        return (f"the foot was up {flight:.2f} s but the hips moved only {100 * travel:.1f} cm "
+                f"(a flight moves them at least {100 * needed:.1f} cm): a step, shuffle or "
+                "tracking glitch")
+    return None
+
+
+def _step(c: LandingContext, f: Flight, reason: str) -> Step:
+    n_settle = max(2, int(round(0.25 / float(np.median(np.diff(c.k.t))))))
+    i = min(f.i_contact, len(c.k.t) - 1)
+    leg = feet_down(c.k.foot_low_y, i, min(i + n_settle, len(c.k.t)), c.leg_length)
+    return Step(t_start=f.t_takeoff, t_end=f.t_contact,
+                leg=leg if leg in ("left", "right", "both") else None,  # type: ignore[arg-type]
+                lifted_s=f.flight_time, reason=reason)
 
 
 def _result(p: Prepared, test: TestName, reps: list[Rep], c: LandingContext, ov: Overrides,
@@ -366,6 +461,13 @@ def _result(p: Prepared, test: TestName, reps: list[Rep], c: LandingContext, ov:
     )
 
 
+def _world_leg_length(pose: ConditionedPose) -> float:
+    """Hip-to-ankle length in metres (MediaPipe's world landmarks), from whichever legs are
+    seen: a side view may give one leg only."""
+    lengths = [distance(pose.world[:, LEGS[s].hip], pose.world[:, LEGS[s].ankle]) for s in SIDES]
+    return nanmedian(np.concatenate(lengths))
+
+
 def _restrict_like(raw: ConditionedPose, kept: ConditionedPose) -> ConditionedPose:
     """``raw`` with the frames that ``kept`` dropped (camera cut) dropped too."""
     gone = ~np.isfinite(kept.xy[..., 0]) & np.isfinite(raw.xy[..., 0])
@@ -377,6 +479,7 @@ def _view(p: Prepared) -> ViewInfo:
     if p.view.view == "sagittal":
         return info.model_copy(update={"untrusted_metrics": sorted(
             set(info.untrusted_metrics) | set(FRONTAL_LANDING))})
-    untrusted = [m for m in info.untrusted_metrics if m not in FRONTAL_METRICS]
-    return info.model_copy(update={"untrusted_metrics": sorted(set(untrusted)
-                                                               | set(SAGITTAL_ONLY))})
+    untrusted = {m for m in info.untrusted_metrics if m not in FRONTAL_METRICS}
+    if not p.frontal_trusted:  # oblique: the landing's frontal-plane angles are approximate
+        untrusted |= set(FRONTAL_LANDING)
+    return info.model_copy(update={"untrusted_metrics": sorted(untrusted | set(SAGITTAL_ONLY))})
