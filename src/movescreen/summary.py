@@ -40,10 +40,13 @@ def _table(title: str, headers: list[str], rows: list[tuple[list[str], str]], co
            wrap: tuple[int, ...] = ()) -> Table:
     """A table; compact drops columns with no value in any row and uses a lighter frame.
 
-    Only the columns in ``wrap`` (text) may wrap; numbers never break across lines.
+    Only the columns in ``wrap`` (text) may wrap; numbers never break across lines. Compact
+    tables leave out a last "note" column: :func:`_notes_below` prints it under the table.
     """
     keep = list(range(len(headers)))
     if compact:
+        if headers[-1] == "note":
+            keep.pop()
         keep = [i for i in keep if i == 0 or any(r[0][i] not in ("", "—") for r in rows)]
     table = Table(title=title, title_justify="left", title_style="bold",
                   box=box.SIMPLE_HEAD if compact else box.HEAVY_HEAD,
@@ -53,6 +56,14 @@ def _table(title: str, headers: list[str], rows: list[tuple[list[str], str]], co
     for cells, style in rows:
         table.add_row(*(cells[i] for i in keep), style=style)
     return table
+
+
+def _notes_below(console: Console, table: Table, rows: list[tuple[list[str], str]],
+                 what: str) -> None:
+    console.print(table)
+    for cells, _ in rows:
+        if cells[-1]:
+            console.print(f"  [dim]{what} {cells[0]}: {cells[-1]}[/]", highlight=False)
 
 
 def _metrics_table(title: str, metrics: dict, catalog: dict, with_status: bool,
@@ -71,7 +82,7 @@ def _metrics_table(title: str, metrics: dict, catalog: dict, with_status: bool,
     return _table(title, headers, rows, compact, wrap=(0, 2, 3))
 
 
-def _reps_table(r: ScreenResult, compact: bool) -> Table:
+def _reps_table(r: ScreenResult, compact: bool) -> tuple[Table, list]:
     if r.test in ("single-leg-hop", "drop-landing"):
         return _landings_table(r, compact)
     if r.test == "squat":
@@ -95,10 +106,10 @@ def _reps_table(r: ScreenResult, compact: bool) -> Table:
         rows.append(([str(rep.index), rep.leg, f"{rep.t_bottom:.1f} s",
                       *(_fmt(m.get(c), unit) for c, (_, _, unit) in cols.items()), note],
                      "dim" if rep.excluded else ""))
-    return _table("Reps", headers, rows, compact, wrap=(len(headers) - 1,))
+    return _table("Reps", headers, rows, compact, wrap=(len(headers) - 1,)), rows
 
 
-def _landings_table(r: ScreenResult, compact: bool) -> Table:
+def _landings_table(r: ScreenResult, compact: bool) -> tuple[Table, list]:
     cols = {"flight_time_s": ("flight", "flight", "s"),
             "jump_height_cm": ("height", "height", "cm"),
             "fppa_ic_deg": ("FPPA contact", "FPPA ic", "deg"),
@@ -124,7 +135,7 @@ def _landings_table(r: ScreenResult, compact: bool) -> Table:
                       f"{where}{rep.events.get('initial_contact', rep.t_start):.2f} s",
                       *(_fmt(m.get(c), unit) for c, (_, _, unit) in cols.items()), note],
                      "dim" if rep.excluded else ""))
-    return _table("Landings", headers, rows, compact, wrap=(2, len(headers) - 1))
+    return _table("Landings", headers, rows, compact, wrap=(len(headers) - 1,)), rows
 
 
 def print_summary(console: Console, r: ScreenResult) -> None:
@@ -145,7 +156,15 @@ def print_summary(console: Console, r: ScreenResult) -> None:
     for other in r.other_clips:
         console.print(f"Also combined: {escape(Path(other.file).name)}", highlight=False)
     if r.reps:
-        console.print(_reps_table(r, compact))
+        table, rows = _reps_table(r, compact)
+        if compact:
+            _notes_below(console, table, rows, "landing" if what == "landings" else "rep")
+        else:
+            console.print(table)
+    if r.steps:
+        when = ", ".join(f"{s.t_start:.2f} s ({s.leg or '?'})" for s in r.steps)
+        console.print(f"[dim]Steps and shuffles, not counted as landings ({len(r.steps)}): "
+                      f"{escape(when)}[/]", highlight=False)
     for side, leg in r.legs.items():
         if not leg.reps_total:
             continue
