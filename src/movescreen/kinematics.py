@@ -21,6 +21,8 @@ class Kinematics:
     fppa: dict[Side, Array]  # + = valgus
     knee_flexion: dict[Side, Array]  # 3D world-landmark estimate, 0 = straight
     knee_flexion_2d: dict[Side, Array]  # in the image plane (valid in a side view)
+    thigh_px: dict[Side, Array]  # hip-knee distance in the image
+    shank_px: dict[Side, Array]  # knee-ankle distance in the image
     pelvis: dict[Side, Array]  # hip line in that leg's frame, + = the other side lower
     trunk: dict[Side, Array]  # mid-hip -> mid-shoulder from vertical, + = toward that side
     knee_medial_of_foot_px: dict[Side, Array]  # + = knee medial to the foot index
@@ -62,7 +64,8 @@ def compute_kinematics(pose: ConditionedPose) -> Kinematics:
         hip, knee, ankle = (g.to_leg_frame(xy[:, i], sg) for i in (leg.hip, leg.knee, leg.ankle))
         fppa[s] = g.fppa(hip, knee, ankle)
         flex[s] = g.joint_flexion_3d(world[:, leg.hip], world[:, leg.knee], world[:, leg.ankle])
-        flex2d[s] = np.abs(g.fppa(hip, knee, ankle))
+        # unsigned, so it needs no leg frame: a side view may hide the far hip all clip long
+        flex2d[s] = np.abs(g.fppa(xy[:, leg.hip], xy[:, leg.knee], xy[:, leg.ankle]))
         pelvis[s] = g.pelvic_obliquity(hip, g.to_leg_frame(xy[:, legs[other(s)].hip], sg))
         trunk[s] = g.trunk_tilt(g.to_leg_frame(mid_hip, sg), g.to_leg_frame(mid_sh, sg))
         kof[s] = knee[:, 0] - g.to_leg_frame(xy[:, leg.foot], sg)[:, 0]
@@ -73,6 +76,8 @@ def compute_kinematics(pose: ConditionedPose) -> Kinematics:
         fppa=fppa,
         knee_flexion=flex,
         knee_flexion_2d=flex2d,
+        thigh_px={s: g.distance(xy[:, legs[s].hip], xy[:, legs[s].knee]) for s in SIDES},
+        shank_px={s: g.distance(xy[:, legs[s].knee], xy[:, legs[s].ankle]) for s in SIDES},
         pelvis=pelvis,
         trunk=trunk,
         knee_medial_of_foot_px=kof,
