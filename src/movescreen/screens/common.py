@@ -21,8 +21,9 @@ from ..events import (
     steady_scale_span,
     trunk_scale,
 )
+from ..flexion import MODEL_ERROR_DEG, FlexionEstimate, fill_from, frontal_knee_flexion
 from ..kinematics import Kinematics, compute_kinematics
-from ..landmarks import L_ANKLE, L_HIP, L_KNEE, NAMES, R_ANKLE, R_HIP, R_KNEE, Side
+from ..landmarks import L_ANKLE, L_HIP, L_KNEE, NAMES, R_ANKLE, R_HIP, R_KNEE, SIDES, Side
 from ..pose.sequence import PoseSequence
 from ..results import (
     Exclusion,
@@ -67,6 +68,7 @@ class Prepared:
     view_source: str
     depth: Array
     reps: list[RepWindow]
+    flexion: dict[Side, FlexionEstimate] = field(default_factory=dict)  # knee, per frame
     flags: list[Flag] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
@@ -124,13 +126,38 @@ def prepare(seq: PoseSequence, overrides: Overrides,
         reps = reps_from_windows(k.t, depth, list(overrides.reps))
     else:
         reps = segment_reps(k.t, depth)
-    prep = Prepared(seq, pose, k, standing, view, view_source, depth, reps, flags=flags)
+    flexion = knee_flexion(k, standing, view.view)
+    prep = Prepared(seq, pose, k, standing, view, view_source, depth, reps, flexion=flexion,
+                    flags=flags)
     quality_flags(prep)
     if not prep.reps:
         prep.flags.append(Flag(code="no_reps", severity="error", message=(
             "No repetition was found: squat down and up at least 5 times, "
             "starting and ending standing.")))
     return prep
+
+
+def knee_flexion(k: Kinematics, standing: Standing, view: ViewName) -> dict[Side, FlexionEstimate]:
+    """Each knee's flexion: the image angle in a side view; otherwise the estimate from the
+    thigh's and shank's foreshortening against standing (flexion.py), with MediaPipe's 3D
+    estimate only where that cannot be computed (it reads far too low facing the camera)."""
+    out = {}
+    for s in SIDES:
+        if view == "sagittal":
+            angle = k.knee_flexion_2d[s]
+            spread = 2.0 * _mad(angle[standing.frames])
+            out[s] = FlexionEstimate(angle, np.full(len(angle), spread), "image-angle")
+            continue
+        world = FlexionEstimate(k.knee_flexion[s], np.full(len(k.t), np.nan), "world-3d")
+        out[s] = fill_from(frontal_knee_flexion(k.thigh_px[s], k.shank_px[s], standing.frames),
+                           world)
+    return out
+
+
+def _mad(v: Array) -> float:
+    """Robust standard deviation (MAD x 1.4826) of the finite values; NaN if none."""
+    v = v[np.isfinite(v)]
+    return float(np.median(np.abs(v - np.median(v))) * 1.4826) if len(v) else float("nan")
 
 
 def _restrict(pose: ConditionedPose, keep: NDArray[np.bool_]) -> ConditionedPose:
@@ -237,6 +264,32 @@ def peak(values: Array, t: Array, rep: RepWindow, mask: NDArray[np.bool_] | None
         return None, None
     i = int(np.nanargmax(v) if mode == "max" else np.nanargmin(v))
     return float(v[i]), float(t[sl][i])
+
+
+def flexion_peak(p: Prepared, side: Side, rep: RepWindow
+                 ) -> tuple[float | None, float | None, float | None]:
+    """A knee's deepest flexion estimate in a rep, when, and its +- uncertainty there."""
+    est = p.flexion[side]
+    value, when = peak(est.deg, p.k.t, rep)
+    if when is None:
+        return None, None, None
+    i = rep.start + int(np.nanargmax(est.deg[rep_slice(rep)]))
+    return value, when, _finite(est.uncertainty_deg[i])
+
+
+def flexion_note(p: Prepared) -> str:
+    """What the knee flexion figures are, and how far to trust them in this view."""
+    if p.view.view == "sagittal":
+        return "Knee flexion is the knee angle in the picture (side view)."
+    text = ("Knee flexion is an estimate from how much the thigh and shank shorten in the "
+            "picture against the standing frames (each rep gives its +- uncertainty: within "
+            f"{MODEL_ERROR_DEG:.0f} deg on synthetic legs with the camera up to 15 deg above "
+            "or below knee height or turned, more near straight where landmark noise "
+            "dominates). It reads wrong with the camera much above or below knee height, the "
+            "body turned, or the knee behind the ankle")
+    if p.view.view == "oblique":
+        return text + "; the body is turned in this clip, so it reads low."
+    return text + "."
 
 
 def at_flexion(fppa: Array, flexion: Array, rep: RepWindow, level: float) -> float | None:

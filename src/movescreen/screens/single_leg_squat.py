@@ -15,6 +15,8 @@ from .common import (
     Prepared,
     at_flexion,
     blank_unmeasurable,
+    flexion_note,
+    flexion_peak,
     gaps,
     leg_summary,
     observed_fraction,
@@ -33,15 +35,17 @@ MIN_OBSERVED = 0.5
 PROTOCOL_REPS = 5
 
 
-def leg_metrics(p: Prepared, w: RepWindow, side: Side) -> tuple[dict[str, float | None],
-                                                                 dict[str, float], list[str]]:
-    """The stance leg's metrics for one rep, when each peak happened, and notes."""
+def leg_metrics(p: Prepared, w: RepWindow, side: Side
+                ) -> tuple[dict[str, float | None], dict[str, float], dict[str, float], list[str]]:
+    """The stance leg's metrics for one rep, when each peak happened, their +- uncertainty
+    where known, and notes."""
     k, t, sf = p.k, p.k.t, p.standing.frames
     length = p.standing.leg_length_px
-    flex = k.knee_flexion[side]
+    flex = p.flexion[side].deg
     in_window = ~(flex > FPPA_WINDOW_MAX_FLEXION)  # NaN flexion keeps the frame
     m: dict[str, float | None] = {}
     at: dict[str, float] = {}
+    unc: dict[str, float] = {}
     notes: list[str] = []
 
     def put(name: str, value: float | None, when: float | None = None) -> None:
@@ -67,11 +71,14 @@ def leg_metrics(p: Prepared, w: RepWindow, side: Side) -> tuple[dict[str, float 
     put("trunk_lean_deg", *peak(k.trunk[side] - nanmedian(k.trunk[side][sf]), t, w))
     put("knee_over_foot", *peak(k.knee_medial_of_foot_px[side] / length, t, w))
     put("depth_pct", *peak(p.depth, t, w))
-    put("knee_flexion_est_deg", *peak(flex, t, w))
+    flex_deg, flex_t, flex_unc = flexion_peak(p, side, w)
+    put("knee_flexion_est_deg", flex_deg, flex_t)
+    if flex_unc is not None:
+        unc["knee_flexion_est_deg"] = flex_unc
     put("descent_s", float(t[w.bottom] - t[w.start]))
     put("ascent_s", float(t[w.end] - t[w.bottom]))
     blank_unmeasurable(p, m)
-    return m, at, notes
+    return m, at, unc, notes
 
 
 def analyse(seq: PoseSequence, overrides: Overrides | None = None,
@@ -90,7 +97,7 @@ def analyse(seq: PoseSequence, overrides: Overrides | None = None,
                             excluded=True, exclusion_reason="both feet stayed on the ground: "
                             "not a single-leg rep"))
             continue
-        metrics, at, notes = leg_metrics(p, w, side)
+        metrics, at, unc, notes = leg_metrics(p, w, side)
         reason = None
         key = (L_HIP, R_HIP, LEGS[side].knee, LEGS[side].ankle, L_SHOULDER, R_SHOULDER)
         seen = observed_fraction(p, w, key)
@@ -101,7 +108,7 @@ def analyse(seq: PoseSequence, overrides: Overrides | None = None,
             reason = (f"too shallow: hip drop {depth:.0f}% of leg length (< {MIN_DEPTH_PCT:.0f}%,"
                       " about 45 deg knee flexion)")
         reps.append(Rep(index=i, leg=side, t_start=t0, t_bottom=tb, t_end=t1, metrics=metrics,
-                        at_t=at, balance_lost=free_foot_down(p.k, w, side, length),
+                        at_t=at, uncertainty=unc, balance_lost=free_foot_down(p.k, w, side, length),
                         excluded=reason is not None, exclusion_reason=reason, notes=notes))
     return _result(p, reps, ov, athlete_height_cm)
 
@@ -136,7 +143,7 @@ def _result(p: Prepared, reps: list[Rep], ov: Overrides,
     notes = [
         "FPPA is reported at the deepest point only for reps within 45-60 deg knee flexion; "
         "every rep also has FPPA at 45 and 60 deg knee flexion on the way down.",
-        "Knee flexion in a frontal view is an estimate from MediaPipe's 3D world landmarks.",
+        flexion_note(p),
         "Pelvic drop and trunk lean are relative to the standing frames of this clip.",
     ]
     return ScreenResult(
