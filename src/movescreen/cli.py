@@ -216,7 +216,8 @@ def _metrics_table(title: str, metrics: dict, catalog: dict, with_status: bool) 
         row = [escape(m.label), _fmt(m.median, m.unit), _worst(m), f"[dim]{escape(d.normal)}[/]"]
         if with_status:
             flagged = d.flagged(m.median)
-            row.append("[red]target not met[/]" if flagged else
+            row.append("[yellow]within measurement noise[/]" if flagged and m.within_noise else
+                       "[red]target not met[/]" if flagged else
                        "[green]ok[/]" if flagged is False else "")
         table.add_row(*row)
     return table

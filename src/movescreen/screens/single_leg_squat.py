@@ -6,8 +6,9 @@ from ..catalog import load_catalog
 from ..conditioning import ConditioningOptions
 from ..events import RepWindow, free_foot_down, stance_leg
 from ..landmarks import L_HIP, L_SHOULDER, LEGS, R_HIP, R_SHOULDER, SIDES, Side
+from ..noise import noise_level, slow_part, within_noise
 from ..pose.sequence import PoseSequence
-from ..results import Flag, Rep, ScreenResult
+from ..results import Flag, LegSummary, Rep, ScreenResult
 from ..signals import nanmedian
 from .common import (
     FPPA_WINDOW_MAX_FLEXION,
@@ -33,6 +34,7 @@ METRICS = ("fppa_peak_deg", "fppa_bottom_deg", "fppa_at_45_deg", "fppa_at_60_deg
 MIN_DEPTH_PCT = 10.0  # ~45 deg knee flexion seen from the front [proposed]
 MIN_OBSERVED = 0.5
 PROTOCOL_REPS = 5
+NOISY_METRICS = ("pelvic_drop_deg",)  # reported with the clip's measurement noise
 
 
 def leg_metrics(p: Prepared, w: RepWindow, side: Side
@@ -67,7 +69,11 @@ def leg_metrics(p: Prepared, w: RepWindow, side: Side
     fp = m["fppa_peak_deg"]
     put("fppa_change_deg", fp - stand_fppa if fp is not None and np.isfinite(stand_fppa)
         else None, at.get("fppa_peak_deg"))
-    put("pelvic_drop_deg", *peak(k.pelvis[side] - nanmedian(k.pelvis[side][sf]), t, w))
+    pelvis = slow_part(t, k.pelvis[side])
+    put("pelvic_drop_deg", *peak(pelvis - nanmedian(pelvis[sf]), t, w))
+    pelvis_noise = noise_level(t, k.pelvis[side])
+    if np.isfinite(pelvis_noise):
+        unc["pelvic_drop_deg"] = pelvis_noise
     put("trunk_lean_deg", *peak(k.trunk[side] - nanmedian(k.trunk[side][sf]), t, w))
     put("knee_over_foot", *peak(k.knee_medial_of_foot_px[side] / length, t, w))
     put("depth_pct", *peak(p.depth, t, w))
@@ -113,6 +119,21 @@ def analyse(seq: PoseSequence, overrides: Overrides | None = None,
     return _result(p, reps, ov, athlete_height_cm)
 
 
+def _with_noise(leg: LegSummary, used: list[Rep], names: tuple[str, ...]) -> LegSummary:
+    """Each noisy metric's summary with the clip's noise band and whether its median lies in
+    it (then it is not a finding)."""
+    metrics = dict(leg.metrics)
+    for name in names:
+        band = [r.uncertainty[name] for r in used if name in r.uncertainty]
+        m = metrics.get(name)
+        if m is None or not band:
+            continue
+        noise = float(np.median(band))
+        metrics[name] = m.model_copy(update={"noise": noise,
+                                             "within_noise": within_noise(m.median, noise)})
+    return leg.model_copy(update={"metrics": metrics})
+
+
 def _result(p: Prepared, reps: list[Rep], ov: Overrides,
             athlete_height_cm: float | None) -> ScreenResult:
     catalog = load_catalog()
@@ -122,6 +143,8 @@ def _result(p: Prepared, reps: list[Rep], ov: Overrides,
         mine = [r for r in reps if r.leg == side]
         legs[side] = leg_summary(side, mine, [(r, r.metrics) for r in mine], catalog, METRICS,
                                  unmeasurable)
+    legs = {side: _with_noise(s, [r for r in reps if r.leg == side and not r.excluded],
+                              NOISY_METRICS) for side, s in legs.items()}
     flags = list(p.flags)
     shallow = [r.index for r in reps if r.exclusion_reason and "shallow" in r.exclusion_reason]
     if shallow:
