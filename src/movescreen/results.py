@@ -125,7 +125,7 @@ class MetricSummary(_Model):
     reason: str | None = Field(default=None, description="why there is no value")
     noise: float | None = Field(default=None, description="the clip's measurement noise for "
                                 "this metric (same unit); a value within it is not a finding")
-    within_noise: bool | None = Field(default=None, description="True if the worst value is "
+    within_noise: bool | None = Field(default=None, description="True if the median is "
                                       "within the measurement noise")
 
 

@@ -21,7 +21,13 @@ from ..events import (
     steady_scale_span,
     trunk_scale,
 )
-from ..flexion import MODEL_ERROR_DEG, FlexionEstimate, fill_from, frontal_knee_flexion
+from ..flexion import (
+    MODEL_ERROR_DEG,
+    PITCHED_ERROR_DEG,
+    FlexionEstimate,
+    fill_from,
+    frontal_knee_flexion,
+)
 from ..kinematics import Kinematics, compute_kinematics
 from ..landmarks import L_ANKLE, L_HIP, L_KNEE, NAMES, R_ANKLE, R_HIP, R_KNEE, SIDES, Side
 from ..pose.sequence import PoseSequence
@@ -282,11 +288,12 @@ def flexion_note(p: Prepared) -> str:
     if p.view.view == "sagittal":
         return "Knee flexion is the knee angle in the picture (side view)."
     text = ("Knee flexion is an estimate from how much the thigh and shank shorten in the "
-            "picture against the standing frames (each rep gives its +- uncertainty: within "
-            f"{MODEL_ERROR_DEG:.0f} deg on synthetic legs with the camera up to 15 deg above "
-            "or below knee height or turned, more near straight where landmark noise "
-            "dominates). It reads wrong with the camera much above or below knee height, the "
-            "body turned, or the knee behind the ankle")
+            "picture against the standing frames; each rep gives its +- uncertainty (within "
+            f"{MODEL_ERROR_DEG:g} deg on synthetic legs filmed from knee height, up to "
+            f"{PITCHED_ERROR_DEG:g} deg with the camera 15 deg above or below that or the body "
+            "turned 15 deg; more near straight, where landmark noise dominates). It reads wrong "
+            "with the camera well above or below knee height, the body turned, or the knee "
+            "behind the ankle")
     if p.view.view == "oblique":
         return text + "; the body is turned in this clip, so it reads low."
     return text + "."
