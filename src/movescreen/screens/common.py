@@ -231,6 +231,8 @@ def gaps(p: Prepared) -> list[GapInfo]:
 
 def view_info(p: Prepared) -> ViewInfo:
     untrusted = [] if p.frontal_trusted else list(FRONTAL_METRICS)
+    if p.view.view == "oblique":  # the flexion estimate reads low with the body turned
+        untrusted.append("knee_flexion_est_deg")
     reason = {
         "frontal": "shoulders square to the camera",
         "oblique": "body turned partly away from the camera: frontal-plane angles approximate",
