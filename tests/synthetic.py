@@ -50,11 +50,12 @@ def _knee_between(hip: np.ndarray, ankle: np.ndarray, fppa_deg: np.ndarray,
 
 def _leg_below(hip: np.ndarray, fppa_deg: np.ndarray, flexion_deg: np.ndarray,
                medial_x: float) -> tuple[np.ndarray, np.ndarray]:
-    """Knee and ankle of a leg hanging straight down from ``hip`` in the image, seen from the
-    front flexed by ``flexion_deg`` (thigh and shank each tilted by half of it toward and away
-    from the camera, so each projects cos(flexion / 2) of its length) with the given FPPA.
-    The foot follows the hip, so image depth and knee flexion are independent knobs."""
-    d = (THIGH + SHANK) * np.cos(np.radians(flexion_deg) / 2) * np.cos(np.radians(fppa_deg) / 2)
+    """Knee and ankle below ``hip`` in the image of a 3D leg seen from the front: thigh and
+    shank each tilted by half the flexion, toward and away from the camera, in a plane turned
+    about the vertical just enough that the knee shows the given FPPA (needs |FPPA| <=
+    flexion). Its 3D knee angle is ``flexion_deg``; the foot follows the hip, so image depth
+    and knee flexion are independent knobs."""
+    d = (THIGH + SHANK) * np.cos(np.radians(flexion_deg) / 2)
     ankle = hip + np.column_stack((np.zeros(len(d)), d))
     return _knee_between(hip, ankle, fppa_deg, medial_x), ankle
 

@@ -7,7 +7,6 @@ import pytest
 from synthetic_leg import leg_3d, project
 
 from movescreen import flexion as fx
-from movescreen.geometry import distance
 
 FLEXION = np.concatenate((np.zeros(10), np.arange(0.0, 90.5, 2.5)))
 STANDING = np.arange(10)
@@ -20,7 +19,7 @@ CASES = list(itertools.product(PITCHES, YAWS, ("left", "right"), (False, True),
 def _estimate(pitch: float, yaw: float, side: str, mirror: bool, share: float,
               dist: float) -> np.ndarray:
     hip, knee, ankle = (project(p, pitch, yaw, dist, mirror) for p in leg_3d(FLEXION, share, side))
-    return fx.frontal_knee_flexion(distance(hip, knee), distance(knee, ankle), STANDING).deg
+    return fx.frontal_knee_flexion(knee - hip, ankle - knee, STANDING).deg
 
 
 def _errors() -> np.ndarray:
@@ -30,9 +29,20 @@ def _errors() -> np.ndarray:
 
 def test_exact_without_pitch_yaw_or_perspective() -> None:
     hip, knee, ankle = (p[:, :2] * [1, -1] for p in leg_3d(FLEXION, 0.45, "left"))  # x, -y
-    est = fx.frontal_knee_flexion(distance(hip, knee), distance(knee, ankle), STANDING)
+    est = fx.frontal_knee_flexion(knee - hip, ankle - knee, STANDING)
     np.testing.assert_allclose(est.deg, FLEXION, atol=1e-9)
     assert est.method == "frontal-projection"
+
+
+@pytest.mark.parametrize("turn", [-40.0, 20.0, 45.0])
+def test_exact_when_the_leg_turns_out_of_the_sagittal_plane(turn):
+    """Knees out in a wide squat, or the body turned: the leg's plane rotates about the
+    vertical, the knee moves sideways in the picture, and the 3D angle is still recovered."""
+    c, s = np.cos(np.radians(turn)), np.sin(np.radians(turn))
+    rot = np.array([[c, 0, s], [0, 1, 0], [-s, 0, c]])
+    hip, knee, ankle = ((p @ rot.T)[:, :2] * [1, -1] for p in leg_3d(FLEXION, 0.4, "right"))
+    est = fx.frontal_knee_flexion(knee - hip, ankle - knee, STANDING)
+    np.testing.assert_allclose(est.deg, FLEXION, atol=1e-9)
 
 
 def _rows(pitch_max: float, yaw_max: float) -> list[int]:
@@ -40,9 +50,9 @@ def _rows(pitch_max: float, yaw_max: float) -> list[int]:
 
 
 def test_error_bound_camera_at_knee_height():
-    """The protocol's camera (knee height, level): both legs, mirrored, body turned up to 10
+    """The protocol's camera (knee height, level): both legs, mirrored, body turned up to 15
     deg, shank taking 30-55 % of the flexion, 2-3 m away."""
-    err = _errors()[_rows(0.0, 10.0)]
+    err = _errors()[_rows(0.0, 15.0)]
     assert np.all(np.isfinite(err))
     assert np.max(np.abs(err)) <= fx.MODEL_ERROR_DEG
 
@@ -50,8 +60,8 @@ def test_error_bound_camera_at_knee_height():
 def test_error_bound_camera_pitched_or_turned():
     err = _errors()
     assert np.max(np.abs(err)) <= fx.PITCHED_ERROR_DEG
-    assert np.sqrt(np.mean(err ** 2)) <= 5.0  # typical error stays small
-    assert np.sqrt(np.mean(err[_rows(5.0, 15.0)] ** 2)) <= 3.5
+    assert np.sqrt(np.mean(err ** 2)) <= 4.0  # typical error stays small
+    assert np.sqrt(np.mean(err[_rows(5.0, 15.0)] ** 2)) <= 3.1
 
 
 def _band(lo: float, hi: float) -> np.ndarray:
@@ -88,13 +98,13 @@ def test_tilt_and_interval() -> None:
     frames = np.arange(7)
     stand = np.array([100.0, 102.0, 99.0, 100.0, 98.0, 101.0, 100.0])
     assert fx.relative_noise(stand, frames) == pytest.approx(0.014826, rel=1e-3)
-    thigh = np.concatenate((stand, [50.0]))
-    est = fx.frontal_knee_flexion(thigh, thigh, frames)
+    down = np.column_stack((np.zeros(8), np.concatenate((stand, [50.0]))))  # hanging legs
+    est = fx.frontal_knee_flexion(down, down, frames)
     assert est.deg[-1] == pytest.approx(120.0)
     # near straight the landmark noise dominates; bent, the model error does
     assert est.uncertainty_deg[0] > est.uncertainty_deg[-1] >= fx.MODEL_ERROR_DEG
 
 
 def test_no_standing_frames_gives_nan() -> None:
-    est = fx.frontal_knee_flexion(np.ones(4), np.ones(4), np.array([], dtype=np.intp))
+    est = fx.frontal_knee_flexion(np.ones((4, 2)), np.ones((4, 2)), np.array([], dtype=np.intp))
     assert np.all(np.isnan(est.deg))

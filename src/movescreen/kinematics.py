@@ -21,8 +21,8 @@ class Kinematics:
     fppa: dict[Side, Array]  # + = valgus
     knee_flexion: dict[Side, Array]  # 3D world-landmark estimate, 0 = straight
     knee_flexion_2d: dict[Side, Array]  # in the image plane (valid in a side view)
-    thigh_px: dict[Side, Array]  # hip-knee distance in the image
-    shank_px: dict[Side, Array]  # knee-ankle distance in the image
+    thigh_xy: dict[Side, Array]  # (T, 2) image vector hip -> knee
+    shank_xy: dict[Side, Array]  # (T, 2) image vector knee -> ankle
     pelvis: dict[Side, Array]  # hip line in that leg's frame, + = the other side lower
     trunk: dict[Side, Array]  # mid-hip -> mid-shoulder from vertical, + = toward that side
     knee_medial_of_foot_px: dict[Side, Array]  # + = knee medial to the foot index
@@ -76,8 +76,8 @@ def compute_kinematics(pose: ConditionedPose) -> Kinematics:
         fppa=fppa,
         knee_flexion=flex,
         knee_flexion_2d=flex2d,
-        thigh_px={s: g.distance(xy[:, legs[s].hip], xy[:, legs[s].knee]) for s in SIDES},
-        shank_px={s: g.distance(xy[:, legs[s].knee], xy[:, legs[s].ankle]) for s in SIDES},
+        thigh_xy={s: xy[:, legs[s].knee] - xy[:, legs[s].hip] for s in SIDES},
+        shank_xy={s: xy[:, legs[s].ankle] - xy[:, legs[s].knee] for s in SIDES},
         pelvis=pelvis,
         trunk=trunk,
         knee_medial_of_foot_px=kof,

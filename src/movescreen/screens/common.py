@@ -155,7 +155,7 @@ def knee_flexion(k: Kinematics, standing: Standing, view: ViewName) -> dict[Side
             out[s] = FlexionEstimate(angle, np.full(len(angle), spread), "image-angle")
             continue
         world = FlexionEstimate(k.knee_flexion[s], np.full(len(k.t), np.nan), "world-3d")
-        out[s] = fill_from(frontal_knee_flexion(k.thigh_px[s], k.shank_px[s], standing.frames),
+        out[s] = fill_from(frontal_knee_flexion(k.thigh_xy[s], k.shank_xy[s], standing.frames),
                            world)
     return out
 
@@ -231,7 +231,7 @@ def gaps(p: Prepared) -> list[GapInfo]:
 
 def view_info(p: Prepared) -> ViewInfo:
     untrusted = [] if p.frontal_trusted else list(FRONTAL_METRICS)
-    if p.view.view == "oblique":  # the flexion estimate reads low with the body turned
+    if p.view.view == "oblique":  # the far leg's landmarks are partly guessed
         untrusted.append("knee_flexion_est_deg")
     reason = {
         "frontal": "shoulders square to the camera",
@@ -292,12 +292,12 @@ def flexion_note(p: Prepared) -> str:
     text = ("Knee flexion is an estimate from how much the thigh and shank shorten in the "
             "picture against the standing frames; each rep gives its +- uncertainty (within "
             f"{MODEL_ERROR_DEG:g} deg on synthetic legs filmed from knee height, up to "
-            f"{PITCHED_ERROR_DEG:g} deg with the camera 15 deg above or below that or the body "
-            "turned 15 deg; more near straight, where landmark noise dominates). It reads wrong "
-            "with the camera well above or below knee height, the body turned, or the knee "
-            "behind the ankle")
+            f"{PITCHED_ERROR_DEG:g} deg with the camera 15 deg above or below that; more near "
+            "straight, where landmark noise dominates). It reads wrong with the camera well "
+            "above or below knee height or the knee behind the ankle")
     if p.view.view == "oblique":
-        return text + "; the body is turned in this clip, so it reads low."
+        return text + "; the body is turned in this clip, so the far leg is partly hidden: " \
+            "approximate."
     return text + "."
 
 
