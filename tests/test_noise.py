@@ -27,10 +27,20 @@ def test_noise_level_of_white_noise_around_a_slow_signal():
     t = np.arange(0, 20, 1 / 30)
     slow = 5 * np.sin(2 * np.pi * 0.25 * t)
     x = slow + np.random.default_rng(0).normal(0, 1.0, len(t))
+    none = np.array([], dtype=np.intp)
     # a 1 Hz low-pass at 30 fps keeps ~1/15 of white noise's power: the residual is ~0.97 sigma
-    assert noise.noise_level(t, x) == pytest.approx(2 * 0.97, rel=0.1)
-    assert noise.noise_level(t, slow) < 0.01
+    assert noise.noise_level(t, x, none) == pytest.approx(2 * 0.97, rel=0.1)
+    assert noise.noise_level(t, slow, none) < 0.01
     np.testing.assert_allclose(noise.slow_part(t, slow)[60:-60], slow[60:-60], atol=0.05)
+
+
+def test_noise_level_includes_the_wander_while_standing():
+    t = np.arange(0, 20, 1 / 30)
+    standing = np.flatnonzero(t < 10)
+    x = np.where(t < 10, 3 * np.sin(2 * np.pi * 0.2 * t), 0.0)  # slow wander, no jitter
+    # robust SD of a sine of amplitude 3 is 3 x 1.4826 x sin(pi/4)
+    expected = 2 * 3 * 1.4826 * np.sin(np.pi / 4)
+    assert noise.noise_level(t, x, standing) == pytest.approx(expected, rel=0.05)
 
 
 def test_within_noise():

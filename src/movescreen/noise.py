@@ -2,8 +2,9 @@
 
 A single-leg squat rep takes 2-4 s, so the true pelvic drop changes well below 1 Hz; landmark
 jitter that survives the 6 Hz conditioning swings it within tenths of a second. The slow part
-(a zero-phase low-pass at ``SLOW_CUTOFF_HZ``) is the measurement, and the scatter of what the
-filter removed is the clip's noise.
+(a zero-phase low-pass at ``SLOW_CUTOFF_HZ``) is the measurement. The clip's noise combines the
+scatter of what the filter removed with the slow part's wander over the standing frames, where
+the true value does not change.
 """
 
 import numpy as np
@@ -22,14 +23,28 @@ def slow_part(t: Array, x: Array, cutoff_hz: float = SLOW_CUTOFF_HZ) -> Array:
     return lowpass(t, np.asarray(x, dtype=np.float64), cutoff_hz)
 
 
-def noise_level(t: Array, x: Array, cutoff_hz: float = SLOW_CUTOFF_HZ) -> float:
-    """``NOISE_Z`` x the robust standard deviation (MAD x 1.4826) of ``x`` minus its slow
-    part: the band a value must leave to be more than noise. NaN without enough samples."""
-    resid = np.asarray(x, dtype=np.float64) - slow_part(t, x, cutoff_hz)
-    resid = resid[np.isfinite(resid)]
-    if len(resid) < 10:
+def _robust_sd(v: Array) -> float:
+    """MAD x 1.4826 of the finite values; NaN if fewer than 3."""
+    v = np.asarray(v, dtype=np.float64)
+    v = v[np.isfinite(v)]
+    if len(v) < 3:
         return float("nan")
-    return NOISE_Z * float(np.median(np.abs(resid - np.median(resid)))) * 1.4826
+    return float(np.median(np.abs(v - np.median(v)))) * 1.4826
+
+
+def noise_level(t: Array, x: Array, standing_frames: NDArray[np.intp],
+                cutoff_hz: float = SLOW_CUTOFF_HZ) -> float:
+    """The band a value of ``x`` relative to standing must leave to be more than noise:
+    ``NOISE_Z`` x the robust standard deviations, combined in quadrature, of (1) what the slow
+    part leaves out over the clip (fast jitter) and (2) the slow part over the standing frames
+    (how far the reading wanders while the body stands still); either alone when the other
+    has too few samples, NaN when both have."""
+    x = np.asarray(x, dtype=np.float64)
+    slow = slow_part(t, x, cutoff_hz)
+    fast = _robust_sd(x - slow)
+    still = _robust_sd(slow[standing_frames]) if len(standing_frames) else float("nan")
+    parts = [v for v in (fast, still) if np.isfinite(v)]
+    return NOISE_Z * float(np.sqrt(sum(v ** 2 for v in parts))) if parts else float("nan")
 
 
 def within_noise(value: float | None, noise: float | None) -> bool | None:

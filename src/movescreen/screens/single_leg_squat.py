@@ -71,7 +71,7 @@ def leg_metrics(p: Prepared, w: RepWindow, side: Side
         else None, at.get("fppa_peak_deg"))
     pelvis = slow_part(t, k.pelvis[side])
     put("pelvic_drop_deg", *peak(pelvis - nanmedian(pelvis[sf]), t, w))
-    pelvis_noise = noise_level(t, k.pelvis[side])
+    pelvis_noise = noise_level(t, k.pelvis[side], sf)
     if np.isfinite(pelvis_noise):
         unc["pelvic_drop_deg"] = pelvis_noise
     put("trunk_lean_deg", *peak(k.trunk[side] - nanmedian(k.trunk[side][sf]), t, w))
