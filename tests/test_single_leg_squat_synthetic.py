@@ -100,8 +100,13 @@ def test_sagittal_override_blanks_frontal_metrics():
     m = r.legs["left"].metrics
     assert m["fppa_peak_deg"].median is None
     assert m["fppa_peak_deg"].reason == "not measurable from this view"
-    assert m["depth_pct"].median == pytest.approx(20.0, abs=0.3)
-    assert np.isfinite(m["descent_s"].median)
+    # seen from the side the knee angle is read straight off the picture: here the frontal
+    # synthetic knee's 14 deg bend, so the reps count as too shallow
+    rep = r.reps[0]
+    assert rep.metrics["depth_pct"] == pytest.approx(20.0, abs=0.3)
+    assert rep.metrics["knee_flexion_est_deg"] == pytest.approx(14.0, abs=0.3)
+    assert rep.excluded and "knee flexion ~14 deg" in rep.exclusion_reason
+    assert np.isfinite(rep.metrics["descent_s"])
 
 
 def test_flexion_from_the_picture_when_the_3d_landmarks_read_low():
@@ -125,3 +130,12 @@ def test_flexion_from_the_picture_when_the_3d_landmarks_read_low():
     for rep in r.reps:
         assert MODEL_ERROR_DEG <= rep.uncertainty["knee_flexion_est_deg"] < MODEL_ERROR_DEG + 1
     assert any("estimate" in n for n in r.notes)
+
+
+def test_reps_clearly_under_45_deg_flexion_are_too_shallow():
+    r = analyse_pose(single_leg_squat(flexion_max=30.0, fppa_max=10.0), "single-leg-squat")
+    assert r.reps and all(rep.excluded and "knee flexion ~30 deg" in rep.exclusion_reason
+                          for rep in r.reps)
+    # within the uncertainty of 45 deg: kept
+    r = analyse_pose(single_leg_squat(flexion_max=40.0, fppa_max=10.0), "single-leg-squat")
+    assert r.reps and not any(rep.excluded for rep in r.reps)

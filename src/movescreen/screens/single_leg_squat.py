@@ -32,6 +32,7 @@ METRICS = ("fppa_peak_deg", "fppa_bottom_deg", "fppa_at_45_deg", "fppa_at_60_deg
            "fppa_change_deg", "pelvic_drop_deg", "trunk_lean_deg", "knee_over_foot",
            "depth_pct", "knee_flexion_est_deg", "descent_s", "ascent_s")
 MIN_DEPTH_PCT = 10.0  # ~45 deg knee flexion seen from the front [proposed]
+MIN_FLEXION_DEG = 45.0  # Herrington 2014 rejects trials under 45 deg
 MIN_OBSERVED = 0.5
 PROTOCOL_REPS = 5
 NOISY_METRICS = ("pelvic_drop_deg",)  # reported with the clip's measurement noise
@@ -110,6 +111,11 @@ def analyse(seq: PoseSequence, overrides: Overrides | None = None,
         depth = metrics["depth_pct"]
         if seen < MIN_OBSERVED:
             reason = f"hips, knee or ankle visible in only {seen:.0%} of the rep"
+        elif _clearly_below(metrics["knee_flexion_est_deg"],
+                            unc.get("knee_flexion_est_deg"), MIN_FLEXION_DEG):
+            reason = (f"too shallow: knee flexion ~{metrics['knee_flexion_est_deg']:.0f} deg "
+                      f"(estimate, ±{unc['knee_flexion_est_deg']:.0f}; < {MIN_FLEXION_DEG:.0f} "
+                      "deg)")
         elif depth is not None and depth < MIN_DEPTH_PCT:
             reason = (f"too shallow: hip drop {depth:.0f}% of leg length (< {MIN_DEPTH_PCT:.0f}%,"
                       " about 45 deg knee flexion)")
@@ -117,6 +123,11 @@ def analyse(seq: PoseSequence, overrides: Overrides | None = None,
                         at_t=at, uncertainty=unc, balance_lost=free_foot_down(p.k, w, side, length),
                         excluded=reason is not None, exclusion_reason=reason, notes=notes))
     return _result(p, reps, ov, athlete_height_cm)
+
+
+def _clearly_below(value: float | None, uncertainty: float | None, limit: float) -> bool:
+    """True if ``value`` is below ``limit`` even at the top of its +- ``uncertainty``."""
+    return value is not None and uncertainty is not None and value + uncertainty < limit
 
 
 def _with_noise(leg: LegSummary, used: list[Rep], names: tuple[str, ...]) -> LegSummary:
