@@ -19,7 +19,8 @@ class Kinematics:
 
     t: Array
     fppa: dict[Side, Array]  # + = valgus
-    knee_flexion: dict[Side, Array]  # 3D world-landmark estimate, 0 = straight
+    knee_flexion: dict[Side, Array]  # 3D world landmarks, 0 = straight (reads low facing the
+    # camera: the screens use flexion.py's estimate, this only where that has no value)
     knee_flexion_2d: dict[Side, Array]  # in the image plane (valid in a side view)
     thigh_xy: dict[Side, Array]  # (T, 2) image vector hip -> knee
     shank_xy: dict[Side, Array]  # (T, 2) image vector knee -> ankle
