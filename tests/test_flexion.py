@@ -10,7 +10,7 @@ from movescreen import flexion as fx
 
 FLEXION = np.concatenate((np.zeros(10), np.arange(0.0, 90.5, 2.5)))
 STANDING = np.arange(10)
-PITCHES = (0.0, 2.5, 5.0, 7.5, 10.0, 15.0)
+PITCHES = (-15.0, -10.0, -5.0, 0.0, 2.5, 5.0, 7.5, 10.0, 15.0)  # + = camera above knee height
 YAWS = (0.0, 5.0, 10.0, 15.0)
 CASES = list(itertools.product(PITCHES, YAWS, ("left", "right"), (False, True),
                                (0.3, 0.45, 0.55), (2.0, 3.0)))
@@ -46,7 +46,7 @@ def test_exact_when_the_leg_turns_out_of_the_sagittal_plane(turn):
 
 
 def _rows(pitch_max: float, yaw_max: float) -> list[int]:
-    return [i for i, c in enumerate(CASES) if c[0] <= pitch_max and c[1] <= yaw_max]
+    return [i for i, c in enumerate(CASES) if abs(c[0]) <= pitch_max and c[1] <= yaw_max]
 
 
 def test_error_bound_camera_at_knee_height():
@@ -60,8 +60,8 @@ def test_error_bound_camera_at_knee_height():
 def test_error_bound_camera_pitched_or_turned():
     err = _errors()
     assert np.max(np.abs(err)) <= fx.PITCHED_ERROR_DEG
-    assert np.sqrt(np.mean(err ** 2)) <= 4.0  # typical error stays small
-    assert np.sqrt(np.mean(err[_rows(5.0, 15.0)] ** 2)) <= 3.1
+    assert np.sqrt(np.mean(err ** 2)) <= 4.1  # typical error stays small
+    assert np.sqrt(np.mean(err[_rows(5.0, 15.0)] ** 2)) <= 2.9
 
 
 def _band(lo: float, hi: float) -> np.ndarray:
