@@ -30,6 +30,7 @@ from ..flexion import (
 )
 from ..kinematics import Kinematics, compute_kinematics
 from ..landmarks import L_ANKLE, L_HIP, L_KNEE, NAMES, R_ANKLE, R_HIP, R_KNEE, SIDES, Side
+from ..noise import within_noise
 from ..pose.sequence import PoseSequence
 from ..results import (
     Exclusion,
@@ -49,6 +50,7 @@ FRONTAL_METRICS = ("fppa_peak_deg", "fppa_bottom_deg", "fppa_at_45_deg", "fppa_a
                    "fppa_change_deg", "pelvic_drop_deg", "trunk_lean_deg", "knee_over_foot",
                    "kasr_bottom", "pelvic_shift_pct")
 FPPA_WINDOW_MAX_FLEXION = 60.0
+NOISY_METRICS = ("pelvic_drop_deg",)  # summarised with the clip's measurement noise
 MIN_LEG_VISIBILITY = 0.5
 
 
@@ -359,8 +361,23 @@ def leg_summary(side: Side, reps: list[Rep], pairs: list[tuple[Rep, dict[str, fl
         side=side, reps_total=len(reps), reps_used=len(used),
         excluded=[Exclusion(rep=r.index, reason=r.exclusion_reason or "") for r in reps
                   if r.excluded],
-        metrics=summarise(used, catalog, names, unmeasurable),
+        metrics=_with_noise(summarise(used, catalog, names, unmeasurable), [r for r, _ in used]),
     )
+
+
+def _with_noise(metrics: dict[str, MetricSummary], used: list[Rep]) -> dict[str, MetricSummary]:
+    """Each noisy metric's summary with its measurement noise (median over the used reps'
+    ``uncertainty``) and whether its median lies within it (then it is no finding)."""
+    out = dict(metrics)
+    for name in NOISY_METRICS:
+        band = [r.uncertainty[name] for r in used if name in r.uncertainty]
+        m = out.get(name)
+        if m is None or not band:
+            continue
+        noise = float(np.median(band))
+        out[name] = m.model_copy(update={"noise": noise,
+                                         "within_noise": within_noise(m.median, noise)})
+    return out
 
 
 def version() -> str:

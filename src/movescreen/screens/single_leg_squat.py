@@ -6,9 +6,9 @@ from ..catalog import load_catalog
 from ..conditioning import ConditioningOptions
 from ..events import RepWindow, free_foot_down, stance_leg
 from ..landmarks import L_HIP, L_SHOULDER, LEGS, R_HIP, R_SHOULDER, SIDES, Side
-from ..noise import noise_level, slow_part, within_noise
+from ..noise import noise_level, slow_part
 from ..pose.sequence import PoseSequence
-from ..results import Flag, LegSummary, Rep, ScreenResult
+from ..results import Flag, Rep, ScreenResult
 from ..signals import nanmedian
 from .common import (
     FPPA_WINDOW_MAX_FLEXION,
@@ -35,7 +35,6 @@ MIN_DEPTH_PCT = 10.0  # ~45 deg knee flexion seen from the front [proposed]
 MIN_FLEXION_DEG = 45.0  # Herrington 2014 rejects trials under 45 deg
 MIN_OBSERVED = 0.5
 PROTOCOL_REPS = 5
-NOISY_METRICS = ("pelvic_drop_deg",)  # reported with the clip's measurement noise
 
 
 def leg_metrics(p: Prepared, w: RepWindow, side: Side
@@ -130,21 +129,6 @@ def _clearly_below(value: float | None, uncertainty: float | None, limit: float)
     return value is not None and uncertainty is not None and value + uncertainty < limit
 
 
-def _with_noise(leg: LegSummary, used: list[Rep], names: tuple[str, ...]) -> LegSummary:
-    """Each noisy metric's summary with the clip's noise band and whether its median lies in
-    it (then it is not a finding)."""
-    metrics = dict(leg.metrics)
-    for name in names:
-        band = [r.uncertainty[name] for r in used if name in r.uncertainty]
-        m = metrics.get(name)
-        if m is None or not band:
-            continue
-        noise = float(np.median(band))
-        metrics[name] = m.model_copy(update={"noise": noise,
-                                             "within_noise": within_noise(m.median, noise)})
-    return leg.model_copy(update={"metrics": metrics})
-
-
 def _result(p: Prepared, reps: list[Rep], ov: Overrides,
             athlete_height_cm: float | None) -> ScreenResult:
     catalog = load_catalog()
@@ -154,8 +138,6 @@ def _result(p: Prepared, reps: list[Rep], ov: Overrides,
         mine = [r for r in reps if r.leg == side]
         legs[side] = leg_summary(side, mine, [(r, r.metrics) for r in mine], catalog, METRICS,
                                  unmeasurable)
-    legs = {side: _with_noise(s, [r for r in reps if r.leg == side and not r.excluded],
-                              NOISY_METRICS) for side, s in legs.items()}
     flags = list(p.flags)
     shallow = [r.index for r in reps if r.exclusion_reason and "shallow" in r.exclusion_reason]
     if shallow:
