@@ -26,7 +26,7 @@ from typing import Literal
 import numpy as np
 from numpy.typing import NDArray
 
-from .signals import nanmedian
+from .signals import nanmedian, robust_sd
 
 Array = NDArray[np.float64]
 Method = Literal["frontal-projection", "image-angle", "world-3d"]
@@ -60,14 +60,13 @@ def tilt_deg(length: Array, standing_length: float) -> Array:
 
 
 def relative_noise(length: Array, frames: NDArray[np.intp]) -> float:
-    """Robust relative scatter (MAD x 1.4826 / median) of a length over the standing frames."""
+    """Robust relative scatter (robust SD / median) of a length over the standing frames, at
+    least ``MIN_RELATIVE_NOISE``; NaN with fewer than 3 values."""
     v = np.asarray(length, dtype=np.float64)[frames]
-    v = v[np.isfinite(v)]
-    if len(v) < 3:
+    med, sd = nanmedian(v), robust_sd(v)
+    if not np.isfinite(sd) or not med > 0:
         return float("nan")
-    med = float(np.median(v))
-    mad = float(np.median(np.abs(v - med))) * 1.4826
-    return max(mad / med, MIN_RELATIVE_NOISE) if med > 0 else float("nan")
+    return max(sd / med, MIN_RELATIVE_NOISE)
 
 
 def _tilt_interval(length: Array, ref: float, noise: float) -> Array:

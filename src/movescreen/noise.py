@@ -10,7 +10,7 @@ the true value does not change.
 import numpy as np
 from numpy.typing import NDArray
 
-from .signals import lowpass
+from .signals import lowpass, robust_sd
 
 Array = NDArray[np.float64]
 
@@ -23,15 +23,6 @@ def slow_part(t: Array, x: Array, cutoff_hz: float = SLOW_CUTOFF_HZ) -> Array:
     return lowpass(t, np.asarray(x, dtype=np.float64), cutoff_hz)
 
 
-def _robust_sd(v: Array) -> float:
-    """MAD x 1.4826 of the finite values; NaN if fewer than 3."""
-    v = np.asarray(v, dtype=np.float64)
-    v = v[np.isfinite(v)]
-    if len(v) < 3:
-        return float("nan")
-    return float(np.median(np.abs(v - np.median(v)))) * 1.4826
-
-
 def noise_level(t: Array, x: Array, standing_frames: NDArray[np.intp],
                 cutoff_hz: float = SLOW_CUTOFF_HZ) -> float:
     """The band a value of ``x`` relative to standing must leave to be more than noise:
@@ -41,8 +32,8 @@ def noise_level(t: Array, x: Array, standing_frames: NDArray[np.intp],
     has too few samples, NaN when both have."""
     x = np.asarray(x, dtype=np.float64)
     slow = slow_part(t, x, cutoff_hz)
-    fast = _robust_sd(x - slow)
-    still = _robust_sd(slow[standing_frames]) if len(standing_frames) else float("nan")
+    fast = robust_sd(x - slow)
+    still = robust_sd(slow[standing_frames]) if len(standing_frames) else float("nan")
     parts = [v for v in (fast, still) if np.isfinite(v)]
     return NOISE_Z * float(np.sqrt(sum(v ** 2 for v in parts))) if parts else float("nan")
 

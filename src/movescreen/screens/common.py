@@ -43,7 +43,7 @@ from ..results import (
     ViewInfo,
     ViewName,
 )
-from ..signals import nanmedian
+from ..signals import nanmedian, robust_sd
 
 Array = NDArray[np.float64]
 FRONTAL_METRICS = ("fppa_peak_deg", "fppa_bottom_deg", "fppa_at_45_deg", "fppa_at_60_deg",
@@ -153,19 +153,13 @@ def knee_flexion(k: Kinematics, standing: Standing, view: ViewName) -> dict[Side
     for s in SIDES:
         if view == "sagittal":
             angle = k.knee_flexion_2d[s]
-            spread = 2.0 * _mad(angle[standing.frames])
+            spread = 2.0 * robust_sd(angle[standing.frames], min_count=1)
             out[s] = FlexionEstimate(angle, np.full(len(angle), spread), "image-angle")
             continue
         world = FlexionEstimate(k.knee_flexion[s], np.full(len(k.t), np.nan), "world-3d")
         out[s] = fill_from(frontal_knee_flexion(k.thigh_xy[s], k.shank_xy[s], standing.frames),
                            world)
     return out
-
-
-def _mad(v: Array) -> float:
-    """Robust standard deviation (MAD x 1.4826) of the finite values; NaN if none."""
-    v = v[np.isfinite(v)]
-    return float(np.median(np.abs(v - np.median(v))) * 1.4826) if len(v) else float("nan")
 
 
 def _restrict(pose: ConditionedPose, keep: NDArray[np.bool_]) -> ConditionedPose:
