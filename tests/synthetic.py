@@ -48,6 +48,18 @@ def _knee_between(hip: np.ndarray, ankle: np.ndarray, fppa_deg: np.ndarray,
     return mid + perp * m[:, None]
 
 
+def _leg_below(hip: np.ndarray, fppa_deg: np.ndarray, flexion_deg: np.ndarray,
+               medial_x: float) -> tuple[np.ndarray, np.ndarray]:
+    """Knee and ankle below ``hip`` in the image of a 3D leg seen from the front: thigh and
+    shank each tilted by half the flexion, toward and away from the camera, in a plane turned
+    about the vertical just enough that the knee shows the given FPPA (needs |FPPA| <=
+    flexion). Its 3D knee angle is ``flexion_deg``; the foot follows the hip, so image depth
+    and knee flexion are independent knobs."""
+    d = (THIGH + SHANK) * np.cos(np.radians(flexion_deg) / 2)
+    ankle = hip + np.column_stack((np.zeros(len(d)), d))
+    return _knee_between(hip, ankle, fppa_deg, medial_x), ankle
+
+
 def _world_leg(world: np.ndarray, idx: tuple[int, int, int], x_sign: float,
                flexion_rad: np.ndarray) -> None:
     """Hip, knee and ankle world landmarks (0.4 m segments, knee forward) at a given flexion."""
@@ -82,7 +94,8 @@ def single_leg_squat(stance: str = "left", reps: int = 5, fppa_max: float = 14.0
                      drop_max: float = 6.0, lean_max: float = 8.0, depth_px: float = 80.0,
                      flexion_max: float = 50.0, fps: float = 30.0, period: float = 3.0,
                      pause: float = 0.6, facing_camera: bool = True) -> PoseSequence:
-    """A frontal single-leg squat with exactly known FPPA, pelvic drop, trunk lean and depth.
+    """A frontal single-leg squat with exactly known FPPA, pelvic drop, trunk lean, depth and
+    knee flexion (world landmarks and the image's foreshortened stance leg agree).
 
     Facing the camera, the subject's left side is at image right (larger x). The stance
     knee's FPPA, the free-side pelvic drop and the trunk lean toward the stance leg all grow
@@ -106,9 +119,7 @@ def single_leg_squat(stance: str = "left", reps: int = 5, fppa_max: float = 14.0
     half[:, 0] *= st_sign
     st_hip = mid + half  # stance hip higher, free hip lower by phi
     fr_hip = mid - half
-    st_ankle = np.column_stack((np.full(n, W / 2 + st_sign * HALF_PELVIS),
-                                np.full(n, 500.0 + THIGH + SHANK)))
-    st_knee = _knee_between(st_hip, st_ankle, fppa_max * s, medial_x=-st_sign)
+    st_knee, st_ankle = _leg_below(st_hip, fppa_max * s, flexion_max * s, medial_x=-st_sign)
     fr_ankle = np.column_stack((fr_hip[:, 0], np.full(n, 800.0)))  # free foot lifted
     fr_knee = (fr_hip + fr_ankle) / 2 + np.array([0.0, 0.0])
     psi = np.radians(lean_max * s)
@@ -158,10 +169,8 @@ def double_leg_squat(reps: int = 4, fppa_max: float = 10.0, shift_px: float = 0.
         (-1.0, R_HIP, R_KNEE, R_ANKLE, R_HEEL, R_FOOT, R_SHOULDER),
     ):
         hip = mid + np.array([x_sign * HALF_PELVIS, 0.0])
-        ankle = np.column_stack((np.full(n, W / 2 + x_sign * HALF_PELVIS),
-                                 np.full(n, 500.0 + THIGH + SHANK)))
-        xy[:, hip_i], xy[:, ankle_i] = hip, ankle
-        xy[:, knee_i] = _knee_between(hip, ankle, fppa_max * s, medial_x=-x_sign)
+        knee, ankle = _leg_below(hip, fppa_max * s, flexion_max * s, medial_x=-x_sign)
+        xy[:, hip_i], xy[:, knee_i], xy[:, ankle_i] = hip, knee, ankle
         xy[:, heel_i], xy[:, foot_i] = ankle + np.array([0, 10]), ankle + np.array([0, 25])
         xy[:, sh_i] = mid + np.array([x_sign * 100.0, -TRUNK])
         _world_leg(world, (hip_i, knee_i, ankle_i), x_sign, np.radians(flexion_max * s))

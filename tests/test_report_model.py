@@ -102,3 +102,19 @@ def test_cli_errors_are_one_actionable_sentence(tmp_path):
     assert res.exit_code == 0, res.output
     assert (tmp_path / "report.html").is_file() and not (tmp_path / "report.pdf").exists()
     assert not list(tmp_path.glob(".*.part"))  # atomic writes leave nothing behind
+
+
+def test_pelvic_drop_within_measurement_noise_is_no_finding():
+    r = _sls(left__pelvic_drop_deg=6.0)
+    leg = r.legs["left"]
+    noisy = leg.metrics["pelvic_drop_deg"].model_copy(update={"noise": 6.5,
+                                                              "within_noise": True})
+    r_noisy = r.model_copy(update={"legs": {**r.legs, "left": leg.model_copy(
+        update={"metrics": {**leg.metrics, "pelvic_drop_deg": noisy}})}})
+    catalog = load_catalog()
+    assert [f.text for f in findings(r, "female", catalog)] == [
+        "Pelvis drops on the free-leg side when standing on the left leg: 6°, normal up to 5°"]
+    assert findings(r_noisy, "female", catalog) == []
+    rows = {row.name: row for row in build_report([(Path("r.json"), r_noisy)]).screens[0].metrics}
+    cell = rows["pelvic_drop_deg"].cells["left"]
+    assert cell.light == "grey" and cell.why == "within measurement noise (±6°)"

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from movescreen.signals import fill_short_gaps, find_gaps, lowpass, runs
+from movescreen.signals import fill_short_gaps, find_gaps, lowpass, robust_sd, runs
 
 
 def test_runs():
@@ -57,3 +57,11 @@ def test_find_gaps_times():
     t = np.array([0.0, 0.1, 0.2, 0.35, 0.5])
     gaps = find_gaps(t, np.array([1, 0, 0, 1, 1], bool))
     assert [(g.t_start, g.t_end) for g in gaps] == [(0.0, 0.35)]
+
+
+def test_robust_sd_ignores_outliers_and_nan():
+    x = np.array([1.0, 2.0, 3.0, 4.0, 5.0, np.nan, 1000.0])
+    # median 3.5, absolute deviations 2.5 1.5 0.5 0.5 1.5 996.5 -> median 1.5
+    assert robust_sd(x) == pytest.approx(1.5 * 1.4826)
+    assert np.isnan(robust_sd(np.array([1.0, np.nan])))
+    assert robust_sd(np.array([2.0]), min_count=1) == 0.0

@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 
+from movescreen.flexion import MODEL_ERROR_DEG
 from movescreen.pipeline import analyse_pose
 from movescreen.screens.common import Overrides
 from synthetic import single_leg_squat
@@ -99,5 +100,42 @@ def test_sagittal_override_blanks_frontal_metrics():
     m = r.legs["left"].metrics
     assert m["fppa_peak_deg"].median is None
     assert m["fppa_peak_deg"].reason == "not measurable from this view"
-    assert m["depth_pct"].median == pytest.approx(20.0, abs=0.3)
-    assert np.isfinite(m["descent_s"].median)
+    # seen from the side the knee angle is read straight off the picture: here the frontal
+    # synthetic knee's 14 deg bend, so the reps count as too shallow
+    rep = r.reps[0]
+    assert rep.metrics["depth_pct"] == pytest.approx(20.0, abs=0.3)
+    assert rep.metrics["knee_flexion_est_deg"] == pytest.approx(14.0, abs=0.3)
+    assert rep.excluded and "knee flexion ~14 deg" in rep.exclusion_reason
+    assert np.isfinite(rep.metrics["descent_s"])
+
+
+def test_flexion_from_the_picture_when_the_3d_landmarks_read_low():
+    """MediaPipe's world landmarks read knee flexion far too low facing the camera; the
+    estimate comes from the foreshortened thigh and shank in the picture instead."""
+    from dataclasses import replace
+
+    from movescreen.landmarks import L_ANKLE, L_HIP, L_KNEE
+
+    seq = single_leg_squat(flexion_max=75.0)
+    world = seq.world_xyz.copy()
+    world[:, [L_HIP, L_KNEE, L_ANKLE], 2] *= 0.4  # depth compressed: the 3D angle reads ~32
+    r = analyse_pose(replace(seq, world_xyz=world), "single-leg-squat")
+    leg = r.legs["left"]
+    assert leg.metrics["knee_flexion_est_deg"].median == pytest.approx(75.0, abs=0.3)
+    # FPPA grows in proportion to flexion: at 45 and 60 deg it is 45/75 and 60/75 of the peak
+    assert leg.metrics["fppa_at_45_deg"].median == pytest.approx(14.0 * 45 / 75, abs=0.3)
+    assert leg.metrics["fppa_at_60_deg"].median == pytest.approx(14.0 * 60 / 75, abs=0.3)
+    assert leg.metrics["fppa_bottom_deg"].median is None  # beyond the 45-60 deg window
+    assert leg.metrics["fppa_peak_deg"].median == pytest.approx(14.0 * 60 / 75, abs=0.3)
+    for rep in r.reps:
+        assert MODEL_ERROR_DEG <= rep.uncertainty["knee_flexion_est_deg"] < MODEL_ERROR_DEG + 1
+    assert any("estimate" in n for n in r.notes)
+
+
+def test_reps_clearly_under_45_deg_flexion_are_too_shallow():
+    r = analyse_pose(single_leg_squat(flexion_max=30.0, fppa_max=10.0), "single-leg-squat")
+    assert r.reps and all(rep.excluded and "knee flexion ~30 deg" in rep.exclusion_reason
+                          for rep in r.reps)
+    # within the uncertainty of 45 deg: kept
+    r = analyse_pose(single_leg_squat(flexion_max=40.0, fppa_max=10.0), "single-leg-squat")
+    assert r.reps and not any(rep.excluded for rep in r.reps)

@@ -14,8 +14,9 @@ def test_both_knees_fppa_and_separation_ratio(fppa):
     assert len(r.reps) == 4 and all(rep.leg == "both" for rep in r.reps)
     for side in ("left", "right"):
         assert r.legs[side].metrics["fppa_bottom_deg"].median == pytest.approx(fppa, abs=0.3)
-    # each knee sits m = d/2 tan(FPPA/2) inside its hip-ankle line; ankles are 2*60 px apart
-    d = THIGH + SHANK - depth
+    # each knee sits m = d/2 tan(FPPA/2) inside its hip-ankle line of length d (both segments
+    # tilted 25 deg out of the picture by the 50 deg flexion); ankles are 2*60 px apart
+    d = (THIGH + SHANK) * np.cos(np.radians(25.0))
     m = d / 2 * np.tan(np.radians(fppa) / 2)
     expected = (2 * HALF_PELVIS - 2 * m) / (2 * HALF_PELVIS)
     assert r.bilateral["kasr_bottom"].median == pytest.approx(expected, abs=0.01)

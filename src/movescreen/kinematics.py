@@ -19,8 +19,11 @@ class Kinematics:
 
     t: Array
     fppa: dict[Side, Array]  # + = valgus
-    knee_flexion: dict[Side, Array]  # 3D world-landmark estimate, 0 = straight
+    knee_flexion: dict[Side, Array]  # 3D world landmarks, 0 = straight (reads low facing the
+    # camera: the screens use flexion.py's estimate, this only where that has no value)
     knee_flexion_2d: dict[Side, Array]  # in the image plane (valid in a side view)
+    thigh_xy: dict[Side, Array]  # (T, 2) image vector hip -> knee
+    shank_xy: dict[Side, Array]  # (T, 2) image vector knee -> ankle
     pelvis: dict[Side, Array]  # hip line in that leg's frame, + = the other side lower
     trunk: dict[Side, Array]  # mid-hip -> mid-shoulder from vertical, + = toward that side
     knee_medial_of_foot_px: dict[Side, Array]  # + = knee medial to the foot index
@@ -62,7 +65,8 @@ def compute_kinematics(pose: ConditionedPose) -> Kinematics:
         hip, knee, ankle = (g.to_leg_frame(xy[:, i], sg) for i in (leg.hip, leg.knee, leg.ankle))
         fppa[s] = g.fppa(hip, knee, ankle)
         flex[s] = g.joint_flexion_3d(world[:, leg.hip], world[:, leg.knee], world[:, leg.ankle])
-        flex2d[s] = np.abs(g.fppa(hip, knee, ankle))
+        # unsigned, so it needs no leg frame: a side view may hide the far hip all clip long
+        flex2d[s] = np.abs(g.fppa(xy[:, leg.hip], xy[:, leg.knee], xy[:, leg.ankle]))
         pelvis[s] = g.pelvic_obliquity(hip, g.to_leg_frame(xy[:, legs[other(s)].hip], sg))
         trunk[s] = g.trunk_tilt(g.to_leg_frame(mid_hip, sg), g.to_leg_frame(mid_sh, sg))
         kof[s] = knee[:, 0] - g.to_leg_frame(xy[:, leg.foot], sg)[:, 0]
@@ -73,6 +77,8 @@ def compute_kinematics(pose: ConditionedPose) -> Kinematics:
         fppa=fppa,
         knee_flexion=flex,
         knee_flexion_2d=flex2d,
+        thigh_xy={s: xy[:, legs[s].knee] - xy[:, legs[s].hip] for s in SIDES},
+        shank_xy={s: xy[:, legs[s].ankle] - xy[:, legs[s].knee] for s in SIDES},
         pelvis=pelvis,
         trunk=trunk,
         knee_medial_of_foot_px=kof,

@@ -104,6 +104,9 @@ class Rep(_Model):
         default_factory=dict, description="landings: take_off, initial_contact, peak_flexion, "
         "stabilised (s)")
     clip: str | None = Field(default=None, description="source clip when several were combined")
+    uncertainty: dict[str, float] = Field(
+        default_factory=dict, description="+- uncertainty of a metric in this rep, same unit "
+        "(knee_flexion_est_deg; pelvic_drop_deg: the clip's measurement noise)")
     balance_lost: bool | None = None
     excluded: bool = False
     exclusion_reason: str | None = None
@@ -132,6 +135,10 @@ class MetricSummary(_Model):
     worst_t: float | None
     n_reps: int
     reason: str | None = Field(default=None, description="why there is no value")
+    noise: float | None = Field(default=None, description="the clip's measurement noise for "
+                                "this metric (same unit); a value within it is not a finding")
+    within_noise: bool | None = Field(default=None, description="True if the median is "
+                                      "within the measurement noise")
 
 
 class Exclusion(_Model):

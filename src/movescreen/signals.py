@@ -29,6 +29,16 @@ def nanmedian(x: Array) -> float:
     return float(np.nanmedian(x)) if np.any(np.isfinite(x)) else float("nan")
 
 
+def robust_sd(x: Array, min_count: int = 3) -> float:
+    """Robust standard deviation (median absolute deviation x 1.4826) of the finite values;
+    NaN when fewer than ``min_count`` are finite."""
+    v = np.asarray(x, dtype=np.float64)
+    v = v[np.isfinite(v)]
+    if len(v) < min_count:
+        return float("nan")
+    return float(np.median(np.abs(v - np.median(v)))) * 1.4826
+
+
 def nanmax_columns(x: Array) -> Array:
     """Per row of ``x`` (T, k), the largest finite value; NaN (no warning) where none is."""
     x = np.asarray(x, dtype=np.float64)

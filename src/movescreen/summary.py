@@ -76,7 +76,9 @@ def _metrics_table(title: str, metrics: dict, catalog: dict, with_status: bool,
                f"[dim]{escape(d.normal)}[/]"]
         if with_status:
             flagged = d.flagged(m.median)
-            row.append(("[red]not met[/]" if compact else "[red]target not met[/]") if flagged
+            row.append(("[yellow]noise[/]" if compact else "[yellow]within measurement noise[/]")
+                       if flagged and m.within_noise else
+                       ("[red]not met[/]" if compact else "[red]target not met[/]") if flagged
                        else "[green]ok[/]" if flagged is False else "")
         rows.append((row, ""))
     return _table(title, headers, rows, compact, wrap=(0, 2, 3))

@@ -186,6 +186,9 @@ def _cell(d: MetricDef | None, m: MetricSummary | None, sex: Sex, untrusted: set
         return Cell(fmt(m.median, m.unit), "grey")
     approx = d.name in untrusted
     light = _light(d, m.median, sex, approx, with_norm)
+    if light == "red" and m.within_noise:
+        return Cell(fmt(m.median, m.unit), "grey", "within measurement noise "
+                    f"(±{fmt(m.noise, m.unit)})")
     why = {"red": "movement-quality target not met", "green": "target met",
            "amber": "approximate: camera not straight-on", "grey": "no norm for this screen"
            if with_norm is False else "no norm"}[light]
@@ -325,7 +328,7 @@ def findings(r: ScreenResult, sex: Sex, catalog: dict[str, MetricDef]) -> list[F
     flagged = []
     for side, name, m in [*per_leg, *((None, n, m) for n, m in r.bilateral.items())]:
         d = catalog.get(name)
-        if d is None or m.median is None or not d.flagged(m.median, sex):
+        if d is None or m.median is None or not d.flagged(m.median, sex) or m.within_noise:
             continue
         flagged.append((side, name, m))
         out.append(_finding(r.test, d, side, m.median, sex, name in untrusted))

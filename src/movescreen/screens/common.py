@@ -21,8 +21,16 @@ from ..events import (
     steady_scale_span,
     trunk_scale,
 )
+from ..flexion import (
+    MODEL_ERROR_DEG,
+    PITCHED_ERROR_DEG,
+    FlexionEstimate,
+    fill_from,
+    frontal_knee_flexion,
+)
 from ..kinematics import Kinematics, compute_kinematics
-from ..landmarks import L_ANKLE, L_HIP, L_KNEE, NAMES, R_ANKLE, R_HIP, R_KNEE, Side
+from ..landmarks import L_ANKLE, L_HIP, L_KNEE, NAMES, R_ANKLE, R_HIP, R_KNEE, SIDES, Side
+from ..noise import within_noise
 from ..pose.sequence import PoseSequence
 from ..results import (
     Exclusion,
@@ -35,13 +43,14 @@ from ..results import (
     ViewInfo,
     ViewName,
 )
-from ..signals import nanmedian
+from ..signals import nanmedian, robust_sd
 
 Array = NDArray[np.float64]
 FRONTAL_METRICS = ("fppa_peak_deg", "fppa_bottom_deg", "fppa_at_45_deg", "fppa_at_60_deg",
                    "fppa_change_deg", "pelvic_drop_deg", "trunk_lean_deg", "knee_over_foot",
                    "kasr_bottom", "pelvic_shift_pct")
 FPPA_WINDOW_MAX_FLEXION = 60.0
+NOISY_METRICS = ("pelvic_drop_deg",)  # summarised with the clip's measurement noise
 MIN_LEG_VISIBILITY = 0.5
 
 
@@ -68,6 +77,7 @@ class Prepared:
     view_source: str
     depth: Array
     reps: list[RepWindow]
+    flexion: dict[Side, FlexionEstimate] = field(default_factory=dict)  # knee, per frame
     flags: list[Flag] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
@@ -125,13 +135,32 @@ def prepare(seq: PoseSequence, overrides: Overrides,
         reps = reps_from_windows(k.t, depth, list(overrides.reps))
     else:
         reps = segment_reps(k.t, depth)
-    prep = Prepared(seq, pose, k, standing, view, view_source, depth, reps, flags=flags)
+    flexion = knee_flexion(k, standing, view.view)
+    prep = Prepared(seq, pose, k, standing, view, view_source, depth, reps, flexion=flexion,
+                    flags=flags)
     quality_flags(prep)
     if not prep.reps:
         prep.flags.append(Flag(code="no_reps", severity="error", message=(
             "No repetition was found: squat down and up at least 5 times, "
             "starting and ending standing.")))
     return prep
+
+
+def knee_flexion(k: Kinematics, standing: Standing, view: ViewName) -> dict[Side, FlexionEstimate]:
+    """Each knee's flexion: the image angle in a side view; otherwise the estimate from the
+    thigh's and shank's foreshortening against standing (flexion.py), with MediaPipe's 3D
+    estimate only where that cannot be computed (it reads far too low facing the camera)."""
+    out = {}
+    for s in SIDES:
+        if view == "sagittal":
+            angle = k.knee_flexion_2d[s]
+            spread = 2.0 * robust_sd(angle[standing.frames], min_count=1)
+            out[s] = FlexionEstimate(angle, np.full(len(angle), spread), "image-angle")
+            continue
+        world = FlexionEstimate(k.knee_flexion[s], np.full(len(k.t), np.nan), "world-3d")
+        out[s] = fill_from(frontal_knee_flexion(k.thigh_xy[s], k.shank_xy[s], standing.frames),
+                           world)
+    return out
 
 
 def _restrict(pose: ConditionedPose, keep: NDArray[np.bool_]) -> ConditionedPose:
@@ -199,6 +228,8 @@ def gaps(p: Prepared) -> list[GapInfo]:
 
 def view_info(p: Prepared) -> ViewInfo:
     untrusted = [] if p.frontal_trusted else list(FRONTAL_METRICS)
+    if p.view.view == "oblique":  # the far leg's landmarks are partly guessed
+        untrusted.append("knee_flexion_est_deg")
     reason = {
         "frontal": "shoulders square to the camera",
         "oblique": "body turned partly away from the camera: frontal-plane angles approximate",
@@ -238,6 +269,33 @@ def peak(values: Array, t: Array, rep: RepWindow, mask: NDArray[np.bool_] | None
         return None, None
     i = int(np.nanargmax(v) if mode == "max" else np.nanargmin(v))
     return float(v[i]), float(t[sl][i])
+
+
+def flexion_peak(p: Prepared, side: Side, rep: RepWindow
+                 ) -> tuple[float | None, float | None, float | None]:
+    """A knee's deepest flexion estimate in a rep, when, and its +- uncertainty there."""
+    est = p.flexion[side]
+    value, when = peak(est.deg, p.k.t, rep)
+    if when is None:
+        return None, None, None
+    i = rep.start + int(np.nanargmax(est.deg[rep_slice(rep)]))
+    return value, when, _finite(est.uncertainty_deg[i])
+
+
+def flexion_note(p: Prepared) -> str:
+    """What the knee flexion figures are, and how far to trust them in this view."""
+    if p.view.view == "sagittal":
+        return "Knee flexion is the knee angle in the picture (side view)."
+    text = ("Knee flexion is an estimate from how much the thigh and shank shorten in the "
+            "picture against the standing frames; each rep gives its +- uncertainty (within "
+            f"{MODEL_ERROR_DEG:g} deg on synthetic legs filmed from knee height, up to "
+            f"{PITCHED_ERROR_DEG:g} deg with the camera 15 deg above or below that; more near "
+            "straight, where landmark noise dominates). It reads wrong with the camera well "
+            "above or below knee height or the knee behind the ankle")
+    if p.view.view == "oblique":
+        return text + "; the body is turned in this clip, so the far leg is partly hidden: " \
+            "approximate."
+    return text + "."
 
 
 def at_flexion(fppa: Array, flexion: Array, rep: RepWindow, level: float) -> float | None:
@@ -298,8 +356,23 @@ def leg_summary(side: Side, reps: list[Rep], pairs: list[tuple[Rep, dict[str, fl
         side=side, reps_total=len(reps), reps_used=len(used),
         excluded=[Exclusion(rep=r.index, reason=r.exclusion_reason or "") for r in reps
                   if r.excluded],
-        metrics=summarise(used, catalog, names, unmeasurable),
+        metrics=_with_noise(summarise(used, catalog, names, unmeasurable), [r for r, _ in used]),
     )
+
+
+def _with_noise(metrics: dict[str, MetricSummary], used: list[Rep]) -> dict[str, MetricSummary]:
+    """Each noisy metric's summary with its measurement noise (median over the used reps'
+    ``uncertainty``) and whether its median lies within it (then it is no finding)."""
+    out = dict(metrics)
+    for name in NOISY_METRICS:
+        band = [r.uncertainty[name] for r in used if name in r.uncertainty]
+        m = out.get(name)
+        if m is None or not band:
+            continue
+        noise = float(np.median(band))
+        out[name] = m.model_copy(update={"noise": noise,
+                                         "within_noise": within_noise(m.median, noise)})
+    return out
 
 
 def version() -> str:

@@ -6,6 +6,7 @@ from ..catalog import load_catalog
 from ..conditioning import ConditioningOptions
 from ..events import RepWindow, free_foot_down, stance_leg
 from ..landmarks import L_HIP, L_SHOULDER, LEGS, R_HIP, R_SHOULDER, SIDES, Side
+from ..noise import noise_level, slow_part
 from ..pose.sequence import PoseSequence
 from ..results import Flag, Rep, ScreenResult
 from ..signals import nanmedian
@@ -15,6 +16,8 @@ from .common import (
     Prepared,
     at_flexion,
     blank_unmeasurable,
+    flexion_note,
+    flexion_peak,
     gaps,
     leg_summary,
     observed_fraction,
@@ -29,19 +32,22 @@ METRICS = ("fppa_peak_deg", "fppa_bottom_deg", "fppa_at_45_deg", "fppa_at_60_deg
            "fppa_change_deg", "pelvic_drop_deg", "trunk_lean_deg", "knee_over_foot",
            "depth_pct", "knee_flexion_est_deg", "descent_s", "ascent_s")
 MIN_DEPTH_PCT = 10.0  # ~45 deg knee flexion seen from the front [proposed]
+MIN_FLEXION_DEG = 45.0  # Herrington 2014 rejects trials under 45 deg
 MIN_OBSERVED = 0.5
 PROTOCOL_REPS = 5
 
 
-def leg_metrics(p: Prepared, w: RepWindow, side: Side) -> tuple[dict[str, float | None],
-                                                                 dict[str, float], list[str]]:
-    """The stance leg's metrics for one rep, when each peak happened, and notes."""
+def leg_metrics(p: Prepared, w: RepWindow, side: Side
+                ) -> tuple[dict[str, float | None], dict[str, float], dict[str, float], list[str]]:
+    """The stance leg's metrics for one rep, when each peak happened, their +- uncertainty
+    where known, and notes."""
     k, t, sf = p.k, p.k.t, p.standing.frames
     length = p.standing.leg_length_px
-    flex = k.knee_flexion[side]
+    flex = p.flexion[side].deg
     in_window = ~(flex > FPPA_WINDOW_MAX_FLEXION)  # NaN flexion keeps the frame
     m: dict[str, float | None] = {}
     at: dict[str, float] = {}
+    unc: dict[str, float] = {}
     notes: list[str] = []
 
     def put(name: str, value: float | None, when: float | None = None) -> None:
@@ -63,15 +69,22 @@ def leg_metrics(p: Prepared, w: RepWindow, side: Side) -> tuple[dict[str, float 
     fp = m["fppa_peak_deg"]
     put("fppa_change_deg", fp - stand_fppa if fp is not None and np.isfinite(stand_fppa)
         else None, at.get("fppa_peak_deg"))
-    put("pelvic_drop_deg", *peak(k.pelvis[side] - nanmedian(k.pelvis[side][sf]), t, w))
+    pelvis = slow_part(t, k.pelvis[side])
+    put("pelvic_drop_deg", *peak(pelvis - nanmedian(pelvis[sf]), t, w))
+    pelvis_noise = noise_level(t, k.pelvis[side], sf)
+    if np.isfinite(pelvis_noise):
+        unc["pelvic_drop_deg"] = pelvis_noise
     put("trunk_lean_deg", *peak(k.trunk[side] - nanmedian(k.trunk[side][sf]), t, w))
     put("knee_over_foot", *peak(k.knee_medial_of_foot_px[side] / length, t, w))
     put("depth_pct", *peak(p.depth, t, w))
-    put("knee_flexion_est_deg", *peak(flex, t, w))
+    flex_deg, flex_t, flex_unc = flexion_peak(p, side, w)
+    put("knee_flexion_est_deg", flex_deg, flex_t)
+    if flex_unc is not None:
+        unc["knee_flexion_est_deg"] = flex_unc
     put("descent_s", float(t[w.bottom] - t[w.start]))
     put("ascent_s", float(t[w.end] - t[w.bottom]))
     blank_unmeasurable(p, m)
-    return m, at, notes
+    return m, at, unc, notes
 
 
 def analyse(seq: PoseSequence, overrides: Overrides | None = None,
@@ -90,20 +103,30 @@ def analyse(seq: PoseSequence, overrides: Overrides | None = None,
                             excluded=True, exclusion_reason="both feet stayed on the ground: "
                             "not a single-leg rep"))
             continue
-        metrics, at, notes = leg_metrics(p, w, side)
+        metrics, at, unc, notes = leg_metrics(p, w, side)
         reason = None
         key = (L_HIP, R_HIP, LEGS[side].knee, LEGS[side].ankle, L_SHOULDER, R_SHOULDER)
         seen = observed_fraction(p, w, key)
         depth = metrics["depth_pct"]
         if seen < MIN_OBSERVED:
             reason = f"hips, knee or ankle visible in only {seen:.0%} of the rep"
+        elif _clearly_below(metrics["knee_flexion_est_deg"],
+                            unc.get("knee_flexion_est_deg"), MIN_FLEXION_DEG):
+            reason = (f"too shallow: knee flexion ~{metrics['knee_flexion_est_deg']:.0f} deg "
+                      f"(estimate, ±{unc['knee_flexion_est_deg']:.0f}; < {MIN_FLEXION_DEG:.0f} "
+                      "deg)")
         elif depth is not None and depth < MIN_DEPTH_PCT:
             reason = (f"too shallow: hip drop {depth:.0f}% of leg length (< {MIN_DEPTH_PCT:.0f}%,"
                       " about 45 deg knee flexion)")
         reps.append(Rep(index=i, leg=side, t_start=t0, t_bottom=tb, t_end=t1, metrics=metrics,
-                        at_t=at, balance_lost=free_foot_down(p.k, w, side, length),
+                        at_t=at, uncertainty=unc, balance_lost=free_foot_down(p.k, w, side, length),
                         excluded=reason is not None, exclusion_reason=reason, notes=notes))
     return _result(p, reps, ov, athlete_height_cm)
+
+
+def _clearly_below(value: float | None, uncertainty: float | None, limit: float) -> bool:
+    """True if ``value`` is below ``limit`` even at the top of its +- ``uncertainty``."""
+    return value is not None and uncertainty is not None and value + uncertainty < limit
 
 
 def _result(p: Prepared, reps: list[Rep], ov: Overrides,
@@ -136,7 +159,7 @@ def _result(p: Prepared, reps: list[Rep], ov: Overrides,
     notes = [
         "FPPA is reported at the deepest point only for reps within 45-60 deg knee flexion; "
         "every rep also has FPPA at 45 and 60 deg knee flexion on the way down.",
-        "Knee flexion in a frontal view is an estimate from MediaPipe's 3D world landmarks.",
+        flexion_note(p),
         "Pelvic drop and trunk lean are relative to the standing frames of this clip.",
     ]
     return ScreenResult(

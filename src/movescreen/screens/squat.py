@@ -15,6 +15,8 @@ from .common import (
     Prepared,
     at_flexion,
     blank_unmeasurable,
+    flexion_note,
+    flexion_peak,
     gaps,
     leg_summary,
     observed_fraction,
@@ -37,7 +39,7 @@ def _per_leg(p: Prepared, w: RepWindow) -> dict:
     k, t = p.k, p.k.t
     out = {}
     for side in SIDES:
-        flex = k.knee_flexion[side]
+        flex = p.flexion[side].deg
         in_window = ~(flex > FPPA_WINDOW_MAX_FLEXION)
         bflex = flex[w.bottom]
         m: dict[str, float | None] = {
@@ -48,10 +50,20 @@ def _per_leg(p: Prepared, w: RepWindow) -> dict:
             "fppa_at_60_deg": at_flexion(k.fppa[side], flex, w, 60.0),
             "knee_over_foot": _f(k.knee_medial_of_foot_px[side][w.bottom]
                                  / p.standing.leg_length_px),
-            "knee_flexion_est_deg": peak(flex, t, w)[0],
+            "knee_flexion_est_deg": flexion_peak(p, side, w)[0],
         }
         blank_unmeasurable(p, m)
         out[side] = m
+    return out
+
+
+def _flexion_uncertainty(p: Prepared, w: RepWindow) -> dict[str, float]:
+    """Each knee's flexion uncertainty at its deepest point, keyed '<side>.<metric>'."""
+    out = {}
+    for side in SIDES:
+        unc = flexion_peak(p, side, w)[2]
+        if unc is not None:
+            out[f"{side}.knee_flexion_est_deg"] = unc
     return out
 
 
@@ -103,7 +115,8 @@ def analyse(seq: PoseSequence, overrides: Overrides | None = None,
             reason = f"too shallow: hip drop {depth:.0f}% of leg length (< {MIN_DEPTH_PCT:.0f}%)"
         reps.append(Rep(index=i, leg="both", t_start=float(p.k.t[w.start]),
                         t_bottom=float(p.k.t[w.bottom]), t_end=float(p.k.t[w.end]),
-                        metrics=metrics, per_leg=_per_leg(p, w), excluded=reason is not None,
+                        metrics=metrics, per_leg=_per_leg(p, w),
+                        uncertainty=_flexion_uncertainty(p, w), excluded=reason is not None,
                         exclusion_reason=reason))
     catalog = load_catalog()
     unmeasurable = None if p.frontal_measurable else "not measurable from this view"
@@ -119,7 +132,7 @@ def analyse(seq: PoseSequence, overrides: Overrides | None = None,
         m.get("fppa_bottom_deg") is None and m.get("knee_flexion_est_deg") is not None
         for m in r.per_leg.values()))
     notes = [
-        "Knee flexion in a frontal view is an estimate from MediaPipe's 3D world landmarks.",
+        flexion_note(p),
         "Pelvic shift is the mid-hip's sideways move at the deepest point, + toward the left leg.",
     ]
     if deep:
