@@ -120,6 +120,13 @@ class MetricSummary(_Model):
     worst_t: float | None
     n_reps: int
     reason: str | None = Field(default=None, description="why there is no value")
+    sd: float | None = Field(default=None, description="rep-to-rep standard deviation (n-1)")
+    ci_low: float | None = Field(default=None, description="95% bootstrap interval of the "
+                                 "median over reps: lower end")
+    ci_high: float | None = Field(default=None, description="... and upper end")
+    noise: float | None = Field(default=None, description="robust SD of the metric's per-frame "
+                                "signal over the standing frames of the clip")
+    sem_published: float | None = Field(default=None, description="published between-day SEM")
 
 
 class Exclusion(_Model):
