@@ -142,6 +142,61 @@ class LegSummary(_Model):
     metrics: dict[str, MetricSummary]
 
 
+Grade = Literal["good", "fair", "poor"]
+
+
+class Criterion(_Model):
+    """One Crossley criterion of one leg: its grade (None = not rated) and why."""
+
+    label: str
+    rating: Grade | None
+    reasons: list[str] = Field(description="one line per metric that was looked at, or why "
+                               "the criterion could not be rated")
+
+
+class CrossleyRating(_Model):
+    """Crossley 2011 single-leg squat rating of one leg, from the medians over its used reps."""
+
+    reps_used: int
+    overall: Grade | None = Field(description="the worst rated criterion")
+    criteria: dict[str, Criterion] = Field(description="overall_impression, trunk_posture, "
+                                           "pelvis_in_space, hip_joint, knee_joint")
+
+
+class LessItem(_Model):
+    """One LESS item: error points (None = not scored) and the reason."""
+
+    key: str
+    label: str
+    view: Literal["frontal", "sagittal", "any"]
+    max_points: int
+    points: int | None
+    reason: str
+
+
+class LessScore(_Model):
+    """A LESS-style landing score from the items the view supports."""
+
+    items: list[LessItem]
+    n_items: int = Field(description="items in the full LESS (17)")
+    n_scored: int
+    errors_scored: int = Field(description="error points of the scored items")
+    errors_max: int = Field(description="errors if every unscored item were at its worst")
+    total: int | None = Field(description="the total, only when enough items were scored")
+    band: Literal["excellent", "good", "moderate", "poor"] | None = Field(
+        description="only when the unscored items cannot change it")
+    summary: str
+
+
+class Ratings(_Model):
+    """Qualitative ratings computed from this result with the rules files' thresholds."""
+
+    crossley: dict[Side, CrossleyRating] = Field(default_factory=dict)
+    less: dict[Literal["both", "left", "right"], LessScore] = Field(
+        default_factory=dict, description="drop-landing: 'both'; single-leg hop: per leg")
+    thresholds_source: str = ""
+
+
 class ScreenResult(_Model):
     """Everything one screen of one clip produced."""
 
@@ -163,6 +218,7 @@ class ScreenResult(_Model):
     athlete_height_cm: float | None = None
     other_clips: list[ClipInfo] = Field(
         default_factory=list, description="further clips combined into this result")
+    ratings: Ratings | None = Field(default=None, description="Crossley and LESS ratings")
 
     def to_json(self) -> str:
         return self.model_dump_json(indent=2)
