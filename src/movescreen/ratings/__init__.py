@@ -11,18 +11,22 @@ from .crossley import crossley
 from .less import less
 from .thresholds import packaged_thresholds
 
+PACKAGED = "packaged ratings.toml, unknown sex"
 
-def rate(result: ScreenResult, thresholds: Mapping[str, float] | None = None) -> Ratings | None:
-    """The ratings that apply to ``result``'s test (None when none does)."""
+
+def rate(result: ScreenResult, thresholds: Mapping[str, float] | None = None,
+         source: str = PACKAGED) -> Ratings | None:
+    """The ratings that apply to ``result``'s test (None when none does), with the packaged
+    thresholds for unknown sex unless ``thresholds`` (e.g. a ruleset's for one sex) are given.
+    """
     t = thresholds if thresholds is not None else packaged_thresholds()
     c, s = crossley(result, t), less(result, t)
     if not c and not s:
         return None
-    source = "packaged rules (ratings.toml)" if thresholds is None else "rules in force"
     return Ratings(crossley=c, less=s, thresholds_source=source)  # type: ignore[arg-type]
 
 
-def with_ratings(result: ScreenResult, thresholds: Mapping[str, float] | None = None
-                 ) -> ScreenResult:
+def with_ratings(result: ScreenResult, thresholds: Mapping[str, float] | None = None,
+                 source: str = PACKAGED) -> ScreenResult:
     """A copy of ``result`` carrying its ratings."""
-    return result.model_copy(update={"ratings": rate(result, thresholds)})
+    return result.model_copy(update={"ratings": rate(result, thresholds, source)})

@@ -110,6 +110,7 @@ def merge_screen(test: TestName, sources: Sequence[Source], metrics: Sequence[st
     values, why = {}, {}
     for side in SIDES:
         _merge_side(side, good, metrics, label, values, why, caveats)
+    _less(good[0], "both", "", values)
     for m in metrics:
         _take(m, [(s, s.result.bilateral.get(m)) for s in good], label, values, why, caveats,
               "")
@@ -150,12 +151,37 @@ def _merge_side(side: str, good: list[Source], metrics: Sequence[str], label: st
         _take(f"{side}.{m}", [(s, s.result.legs[side].metrics.get(m)) for s in ranked], label,
               values, why, caveats, f" ({side})")
     chosen = ranked[0].result
+    _crossley(ranked[0], side, values)
+    _less(ranked[0], side, f"{side}.", values)
     values[f"{side}.reps_used"] = float(chosen.legs[side].reps_used)
     flags = [r.balance_lost for r in chosen.reps if r.leg == side and not r.excluded]
     known = [f for f in flags if f is not None]
     values[f"{side}.balance_lost_reps"] = float(sum(known)) if known else None
     if not known:
         why[f"{side}.balance_lost_reps"] = "balance not judged in this screen"
+
+
+def _crossley(src: Source, side: str, values: dict) -> None:
+    """The leg's Crossley grades as stored in the result (unset names stay None)."""
+    r = src.result.ratings
+    rating = r.crossley.get(side) if r else None  # type: ignore[call-overload]
+    if rating is None:
+        return
+    for key, c in rating.criteria.items():
+        values[f"{side}.crossley.{key}"] = c.rating
+    values[f"{side}.crossley.overall"] = rating.overall
+
+
+def _less(src: Source, key: str, where: str, values: dict) -> None:
+    """A stored LESS score (``both``, or one leg's) under ``{where}less.*``."""
+    r = src.result.ratings
+    score = r.less.get(key) if r else None  # type: ignore[call-overload]
+    if score is None:
+        return
+    values[f"{where}less.errors"] = float(score.errors_scored)
+    values[f"{where}less.scored"] = float(score.n_scored)
+    values[f"{where}less.total"] = None if score.total is None else float(score.total)
+    values[f"{where}less.band"] = score.band
 
 
 def _derive(metrics: Sequence[str], values: dict, why: dict, caveats: list, label: str) -> None:
