@@ -58,17 +58,15 @@ def frame_noise(signal: NDArray[np.float64]) -> float | None:
 
 
 def change_threshold(sdd: float, own_before: float | None, own_now: float | None
-                     ) -> tuple[float, str]:
-    """The change a re-test must exceed, and what decided it.
+                     ) -> tuple[float, float | None, str]:
+    """The change a re-test must exceed, the athlete's own allowance, and which decided.
 
     ``own_before``/``own_now`` are the half-widths of the two sessions' 95% intervals of the
     median; the athlete's own variability allows a change of sqrt(a^2 + b^2) (the half-width
     of the difference of two independent medians). The larger of that and the published SDD
-    decides.
+    decides: the third value is "SDD" or "own variability".
     """
     if own_before is None or own_now is None:
-        return sdd, "published SDD (the athlete's own spread is not known for both sessions)"
+        return sdd, None, "SDD"
     own = float(np.hypot(own_before, own_now))
-    if own > sdd:
-        return own, "the athlete's own rep-to-rep variability (larger than the published SDD)"
-    return sdd, "published SDD (larger than the athlete's own rep-to-rep variability)"
+    return (own, own, "own variability") if own > sdd else (sdd, own, "SDD")

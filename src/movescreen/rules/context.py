@@ -126,6 +126,7 @@ class RuleContext:
     values: Mapping[str, Value]
     why: Mapping[str, str]
     screens: Mapping[str, MergedScreen] = field(default_factory=dict)
+    spread: Mapping[str, float] = field(default_factory=dict)  # half-width of a median's CI
 
     def nested(self) -> dict:
         """The values as nested dicts, as rule-engine resolves them."""
@@ -161,6 +162,7 @@ def build_context(sources: Sequence[Source], athlete: AthleteFacts,
     sources = [replace(s, result=with_ratings(s.result, thresholds, source)) for s in sources]
     values: dict[str, Value] = {}
     why: dict[str, str] = {}
+    spread: dict[str, float] = {}
     screens = {}
     for test, (prefix, _) in SCREENS.items():
         merged = merge_screen(test, sources, list(catalog))
@@ -171,6 +173,7 @@ def build_context(sources: Sequence[Source], athlete: AthleteFacts,
             values[f"{prefix}.{rel}"] = v
         for rel, w in merged.why.items():
             why[f"{prefix}.{rel}"] = w
+        spread |= {f"{prefix}.{rel}": h for rel, h in merged.spread.items()}
     facts = athlete.model_dump()
     for name in _ATHLETE:
         v = facts[name]
@@ -187,4 +190,4 @@ def build_context(sources: Sequence[Source], athlete: AthleteFacts,
         if path not in values:
             values[path] = None
             why.setdefault(path, "no value")
-    return RuleContext(values, why, screens)
+    return RuleContext(values, why, screens, spread)
