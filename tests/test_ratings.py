@@ -194,3 +194,24 @@ def test_single_leg_hop_is_scored_per_leg_without_bilateral_items():
 
 def test_squat_has_no_rating():
     assert rate(screen("squat", {"left.fppa_peak_deg": 3.0})) is None
+
+
+def test_rules_can_use_the_crossley_rating(tmp_path):
+    from results_factory import PASSING, results_for
+
+    from movescreen.rules import AthleteFacts, recommend
+
+    clinic = tmp_path / "clinic.toml"
+    clinic.write_text('[[rules]]\nid = "sls-crossley-knee"\nenabled = true\n')
+    rules = load_rules(clinic)
+    inside = recommend(results_for({**PASSING, "sls.left.knee_over_foot": 0.06}),
+                       AthleteFacts(pain=0), rules)
+    assert inside.phase == 1 and {f.id for f in inside.fired} == {"sls-crossley-knee/left"}
+    # the rating is redone with the athlete's sex: FPPA 12 is poor for unknown sex (> 11),
+    # only fair for a woman (<= 13)
+    fppa = results_for({**PASSING, "sls.right.fppa_peak_deg": 12.0})
+    unknown = recommend(fppa, AthleteFacts(pain=0), rules)
+    female = recommend(fppa, AthleteFacts(sex="female", pain=0), rules)
+    assert "sls-crossley-knee/right" in {f.id for f in unknown.fired}
+    assert female.phase == 4 and not female.fired
+    assert load_rules().leaves["landing.less.band"].kind == "text"
