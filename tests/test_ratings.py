@@ -215,3 +215,14 @@ def test_rules_can_use_the_crossley_rating(tmp_path):
     assert "sls-crossley-knee/right" in {f.id for f in unknown.fired}
     assert female.phase == 4 and not female.fired
     assert load_rules().leaves["landing.less.band"].kind == "text"
+
+
+def test_session_rerates_with_the_athletes_sex():
+    from movescreen.rules import AthleteFacts
+    from movescreen.service import rerate
+
+    r = screen("single-leg-squat", {"left.fppa_peak_deg": 12.0})
+    assert r.ratings.crossley["left"].criteria["knee_joint"].rating == "poor"  # type: ignore[union-attr]
+    again = rerate(r, AthleteFacts(sex="female"), None)
+    assert again.ratings.crossley["left"].criteria["knee_joint"].rating == "fair"  # type: ignore[union-attr]
+    assert again.ratings.thresholds_source == "rules in force, sex female"  # type: ignore[union-attr]
