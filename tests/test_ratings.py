@@ -226,3 +226,18 @@ def test_session_rerates_with_the_athletes_sex():
     again = rerate(r, AthleteFacts(sex="female"), None)
     assert again.ratings.crossley["left"].criteria["knee_joint"].rating == "fair"  # type: ignore[union-attr]
     assert again.ratings.thresholds_source == "rules in force, sex female"  # type: ignore[union-attr]
+
+
+def test_mirror_swaps_the_legs_and_keeps_the_grades():
+    from movescreen.pipeline import analyse_pose
+    from synthetic import single_leg_squat
+
+    a = analyse_pose(single_leg_squat(stance="left"), "single-leg-squat").ratings
+    b = analyse_pose(single_leg_squat(stance="right"), "single-leg-squat").ratings
+    assert a is not None and b is not None
+    assert a.crossley["left"] == b.crossley["right"]
+    assert a.crossley["right"].overall is None and b.crossley["left"].overall is None
+    # FPPA 14 (> 11): knee poor; pelvic drop 6 (> 5): pelvis poor; trunk lean 8: fair
+    grades = {k: c.rating for k, c in a.crossley["left"].criteria.items()}
+    assert grades["knee_joint"] == "poor" and grades["pelvis_in_space"] == "poor"
+    assert grades["trunk_posture"] == "fair"
