@@ -1,10 +1,12 @@
-"""Build ScreenResults from metric names (``sls.left.fppa_peak_deg``) for rules tests."""
+"""Build ScreenResults from metric names (``sls.left.fppa_peak_deg``) for rules tests, with
+the ratings the pipeline attaches."""
 
 from collections.abc import Iterable, Mapping
 from functools import cache
 from typing import Any
 
 from movescreen.catalog import MetricDef, load_catalog
+from movescreen.ratings import with_ratings
 from movescreen.results import (
     ClipInfo,
     Flag,
@@ -78,7 +80,7 @@ def screen(test: str, values: Mapping[str, Any], sides: Iterable[str] = SIDES,
                     container="mp4", codec="h264", width=1080, height=1920, rotation_deg=0,
                     n_frames=300, duration_s=10.0, fps_container=30.0, fps_measured=30.0,
                     fps_effective=30.0, repeated_frames=0, variable_frame_rate=False)
-    return ScreenResult(
+    return with_ratings(ScreenResult(
         movescreen_version="test", created="2025-01-01T00:00:00+00:00", test=test,  # type: ignore[arg-type]
         clip=clip, model=ModelInfo(name="test", sha256="0" * 64, source="test"),
         person=PersonInfo(people_seen=1, selection="test", crop_tracking=False,
@@ -87,7 +89,7 @@ def screen(test: str, values: Mapping[str, Any], sides: Iterable[str] = SIDES,
                       untrusted_metrics=[], reason="test"),
         standing=StandingReference(t_start=0, t_end=1, n_frames=30, source="auto",
                                    leg_length_px=400.0, fppa_deg={"left": 0.0, "right": 0.0}),
-        reps=reps, legs=legs, bilateral=bilateral, quality=list(flags), gaps=[], notes=[])
+        reps=reps, legs=legs, bilateral=bilateral, quality=list(flags), gaps=[], notes=[]))
 
 
 def results_for(values: Mapping[str, Any], omit: Iterable[str] = (),

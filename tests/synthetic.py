@@ -93,16 +93,22 @@ def clip_info(n: int, t: np.ndarray) -> ClipInfo:
 def single_leg_squat(stance: str = "left", reps: int = 5, fppa_max: float = 14.0,
                      drop_max: float = 6.0, lean_max: float = 8.0, depth_px: float = 80.0,
                      flexion_max: float = 50.0, fps: float = 30.0, period: float = 3.0,
-                     pause: float = 0.6, facing_camera: bool = True) -> PoseSequence:
+                     pause: float = 0.6, facing_camera: bool = True,
+                     fppa_reps: tuple[float, ...] | None = None) -> PoseSequence:
     """A frontal single-leg squat with exactly known FPPA, pelvic drop, trunk lean, depth and
     knee flexion (world landmarks and the image's foreshortened stance leg agree).
 
     Facing the camera, the subject's left side is at image right (larger x). The stance
     knee's FPPA, the free-side pelvic drop and the trunk lean toward the stance leg all grow
-    in proportion to the squat phase, peaking at the deepest point.
+    in proportion to the squat phase, peaking at the deepest point. ``fppa_reps`` gives each
+    rep its own peak FPPA (a known rep-to-rep spread) instead of ``fppa_max``.
     """
     t = np.arange(0, reps * period + pause, 1 / fps)
     s = phase(t, reps, period, pause)
+    fppa_amp: np.ndarray | float = fppa_max
+    if fppa_reps is not None:
+        rep_of = np.clip(((t - pause) // period).astype(int), 0, len(fppa_reps) - 1)
+        fppa_amp = np.asarray(fppa_reps, dtype=float)[rep_of]
     n = len(t)
     xy = np.full((n, N_LANDMARKS, 2), np.nan)
     world = np.full((n, N_LANDMARKS, 3), np.nan)
@@ -119,7 +125,7 @@ def single_leg_squat(stance: str = "left", reps: int = 5, fppa_max: float = 14.0
     half[:, 0] *= st_sign
     st_hip = mid + half  # stance hip higher, free hip lower by phi
     fr_hip = mid - half
-    st_knee, st_ankle = _leg_below(st_hip, fppa_max * s, flexion_max * s, medial_x=-st_sign)
+    st_knee, st_ankle = _leg_below(st_hip, fppa_amp * s, flexion_max * s, medial_x=-st_sign)
     fr_ankle = np.column_stack((fr_hip[:, 0], np.full(n, 800.0)))  # free foot lifted
     fr_knee = (fr_hip + fr_ankle) / 2 + np.array([0.0, 0.0])
     psi = np.radians(lean_max * s)

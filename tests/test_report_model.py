@@ -118,3 +118,24 @@ def test_pelvic_drop_within_measurement_noise_is_no_finding():
     rows = {row.name: row for row in build_report([(Path("r.json"), r_noisy)]).screens[0].metrics}
     cell = rows["pelvic_drop_deg"].cells["left"]
     assert cell.light == "grey" and cell.why == "within measurement noise (±6°)"
+
+
+def test_ratings_and_intervals_are_shown_next_to_the_numbers():
+    r = _sls(left__fppa_peak_deg=14.0, left__knee_over_foot=0.02)
+    legs = dict(r.legs)
+    m = legs["left"].metrics["fppa_peak_deg"]
+    legs["left"] = legs["left"].model_copy(update={"metrics": {
+        **legs["left"].metrics, "fppa_peak_deg": m.model_copy(update={
+            "ci_low": 11.0, "ci_high": 17.0, "sd": 2.5, "noise": 0.8, "sem_published": 3.0})}})
+    page = _page([r.model_copy(update={"legs": legs})])
+    assert "95% 11°–17°, SD 2°, noise 1°, SEM 3°" in page  # under the left median
+    assert "Crossley single-leg squat rating" in page
+    assert "poor: knee angle +14° (FPPA, + = inward)" in page
+    assert "fair: knee +0.02 leg lengths from the 2nd toe" not in page  # poor decides
+    assert "Left leg over 5 reps: poor (knee joint poor)" in page
+    landing = screen("drop-landing", {"left.knee_over_foot_ic": 0.05,
+                                      "right.knee_over_foot_ic": -0.02}, name="landing")
+    page = _page([landing])
+    assert "Landing Error Scoring System (LESS)" in page
+    assert "1 error point(s) in the 1 of 17 items scored" in page
+    assert "Not scored (16 of 17)" in page

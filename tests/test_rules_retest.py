@@ -123,3 +123,45 @@ def test_plan_json_round_trip(ruleset):
     again = Plan.from_json(p.to_json())
     assert again == p
     assert again.schema_version == "1.0"
+
+
+def _with_interval(results, metric: str, side: str, half: float):
+    """The results with a 95% interval of +-``half`` around one per-leg median."""
+    out = []
+    for r in results:
+        if r.test != "single-leg-squat":
+            out.append(r)
+            continue
+        m = r.legs[side].metrics[metric]
+        legs = dict(r.legs)
+        legs[side] = r.legs[side].model_copy(update={"metrics": {
+            **r.legs[side].metrics,
+            metric: m.model_copy(update={"ci_low": m.median - half, "ci_high": m.median + half})}})
+        out.append(r.model_copy(update={"legs": legs}))
+    return out
+
+
+@pytest.mark.parametrize(("half", "decision", "decider"), [
+    (3.0, "progress", "the SDD decides"),  # own: hypot(3, 3) = 4.2 < SDD 8
+    (7.0, "hold", "the own variability decides"),  # own: hypot(7, 7) = 9.9 > the 9 gained
+])
+def test_own_variability_can_decide_a_retest(ruleset, half, decision, decider):
+    name = "sls.left.fppa_peak_deg"
+    before = recommend(_with_interval(results_for({**PASSING, name: 16.0}), "fppa_peak_deg",
+                                      "left", half), FEMALE, ruleset)
+    assert before.limiting[0].spread == pytest.approx(half)
+    after = recommend(_with_interval(results_for({**PASSING, name: 7.0}), "fppa_peak_deg",
+                                     "left", half), FEMALE, ruleset, previous=before)
+    assert after.progression is not None and after.progression.decision == decision
+    reason = next(r for r in after.progression.reasons if r.startswith("sls-fppa/left"))
+    assert decider in reason and "improved by 9 deg, SDD 8 deg" in reason
+    if decision == "hold":
+        assert "what the athlete's own rep-to-rep variability allows" in reason
+
+
+def test_without_intervals_the_sdd_decides(ruleset):
+    before = plan(ruleset, {"sls.left.fppa_peak_deg": 16.0})
+    assert before.limiting[0].spread is None
+    after = plan(ruleset, {"sls.left.fppa_peak_deg": 7.0}, previous=before)
+    reason = next(r for r in after.progression.reasons if r.startswith("sls-fppa/left"))
+    assert "own variability unknown; the SDD decides" in reason

@@ -19,6 +19,8 @@ class MetricDef:
     flag_above: float | None = None
     flag_below: float | None = None
     by_sex: tuple[tuple[str, float], ...] = ()
+    sem: float | None = None  # published between-day standard error of measurement
+    sem_source: str | None = None
 
     def threshold(self, sex: Sex = "unknown") -> float | None:
         """The flag threshold for ``sex`` (the unknown-sex value when none is given)."""

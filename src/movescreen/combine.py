@@ -6,6 +6,7 @@ from pathlib import Path
 from .catalog import load_catalog
 from .errors import MovescreenError
 from .landmarks import SIDES
+from .ratings import with_ratings
 from .results import Flag, Rep, ScreenResult
 from .screens import landing, single_leg_squat, squat
 from .screens.common import leg_summary, summarise
@@ -48,7 +49,8 @@ def combine(results: list[ScreenResult]) -> ScreenResult:
     for side in SIDES:
         pairs = [(r, r.metrics if r.leg == side else r.per_leg[side]) for r in reps
                  if r.leg == side or side in r.per_leg]
-        legs[side] = leg_summary(side, [r for r, _ in pairs], pairs, catalog, leg_names, None)
+        legs[side] = leg_summary(side, [r for r, _ in pairs], pairs, catalog, leg_names, None,
+                                 _largest_noise(results, side))
     both = [(r, r.metrics) for r in reps if r.leg == "both" and not r.excluded]
     bilateral = summarise(both, catalog, bilateral_names, None) if bilateral_names else {}
     if test == "single-leg-hop":
@@ -60,8 +62,18 @@ def combine(results: list[ScreenResult]) -> ScreenResult:
                             if name in r.legs[side].metrics
                             and r.legs[side].metrics[name].reason), m.reason)
                 leg.metrics[name] = m.model_copy(update={"reason": why})
-    return results[0].model_copy(update={
+    return with_ratings(results[0].model_copy(update={
         "reps": reps, "legs": legs, "bilateral": bilateral, "quality": quality, "notes": notes,
         "gaps": [], "other_clips": [r.clip for r in results[1:]],
         "steps": [s for r in results for s in r.steps],
-    })
+    }))
+
+
+def _largest_noise(results: list[ScreenResult], side: str) -> dict[str, float]:
+    """Each metric's standing-frame noise: the largest of the clips' (the conservative one)."""
+    out: dict[str, float] = {}
+    for r in results:
+        for name, m in r.legs[side].metrics.items():  # type: ignore[index]
+            if m.noise is not None:
+                out[name] = max(out.get(name, 0.0), m.noise)
+    return out

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from .pose import PoseSequence, estimate_pose
 from .pose.landmarker import PoseOptions
+from .ratings import with_ratings
 from .results import ScreenResult, TestName
 from .screens import landing, single_leg_squat, squat
 from .screens.common import Overrides
@@ -38,8 +39,10 @@ class Analysis:
 
 def analyse_pose(seq: PoseSequence, test: TestName, overrides: Overrides | None = None,
                  athlete_height_cm: float | None = None) -> ScreenResult:
-    """Run one screen on an existing PoseSequence (no video, no model needed)."""
-    return SCREENS[test](seq, overrides or Overrides(), athlete_height_cm=athlete_height_cm)
+    """Run one screen on an existing PoseSequence (no video, no model needed), with the
+    ratings that apply to it (Crossley, LESS)."""
+    result = SCREENS[test](seq, overrides or Overrides(), athlete_height_cm=athlete_height_cm)
+    return with_ratings(result)
 
 
 def analyse_clip(req: Request) -> Analysis:

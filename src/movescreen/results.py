@@ -135,10 +135,17 @@ class MetricSummary(_Model):
     worst_t: float | None
     n_reps: int
     reason: str | None = Field(default=None, description="why there is no value")
+    sd: float | None = Field(default=None, description="rep-to-rep standard deviation (n-1)")
+    ci_low: float | None = Field(default=None, description="95% bootstrap interval of the "
+                                 "median over reps: lower end")
+    ci_high: float | None = Field(default=None, description="... and upper end")
     noise: float | None = Field(default=None, description="the clip's measurement noise for "
-                                "this metric (same unit); a value within it is not a finding")
+                                "this metric (same unit): for pelvic drop the band measured "
+                                "from the standing pelvis, otherwise the robust SD of the "
+                                "metric's per-frame signal over the standing frames")
     within_noise: bool | None = Field(default=None, description="True if the median is "
-                                      "within the measurement noise")
+                                      "within the measurement noise (then it is no finding)")
+    sem_published: float | None = Field(default=None, description="published between-day SEM")
 
 
 class Exclusion(_Model):
@@ -152,6 +159,61 @@ class LegSummary(_Model):
     reps_used: int
     excluded: list[Exclusion]
     metrics: dict[str, MetricSummary]
+
+
+Grade = Literal["good", "fair", "poor"]
+
+
+class Criterion(_Model):
+    """One Crossley criterion of one leg: its grade (None = not rated) and why."""
+
+    label: str
+    rating: Grade | None
+    reasons: list[str] = Field(description="one line per metric that was looked at, or why "
+                               "the criterion could not be rated")
+
+
+class CrossleyRating(_Model):
+    """Crossley 2011 single-leg squat rating of one leg, from the medians over its used reps."""
+
+    reps_used: int
+    overall: Grade | None = Field(description="the worst rated criterion")
+    criteria: dict[str, Criterion] = Field(description="overall_impression, trunk_posture, "
+                                           "pelvis_in_space, hip_joint, knee_joint")
+
+
+class LessItem(_Model):
+    """One LESS item: error points (None = not scored) and the reason."""
+
+    key: str
+    label: str
+    view: Literal["frontal", "sagittal", "any"]
+    max_points: int
+    points: int | None
+    reason: str
+
+
+class LessScore(_Model):
+    """A LESS-style landing score from the items the view supports."""
+
+    items: list[LessItem]
+    n_items: int = Field(description="items in the full LESS (17)")
+    n_scored: int
+    errors_scored: int = Field(description="error points of the scored items")
+    errors_max: int = Field(description="errors if every unscored item were at its worst")
+    total: int | None = Field(description="the total, only when enough items were scored")
+    band: Literal["excellent", "good", "moderate", "poor"] | None = Field(
+        description="only when the unscored items cannot change it")
+    summary: str
+
+
+class Ratings(_Model):
+    """Qualitative ratings computed from this result with the rules files' thresholds."""
+
+    crossley: dict[Side, CrossleyRating] = Field(default_factory=dict)
+    less: dict[Literal["both", "left", "right"], LessScore] = Field(
+        default_factory=dict, description="drop-landing: 'both'; single-leg hop: per leg")
+    thresholds_source: str = ""
 
 
 class ScreenResult(_Model):
@@ -177,6 +239,7 @@ class ScreenResult(_Model):
         default_factory=list, description="further clips combined into this result")
     steps: list[Step] = Field(default_factory=list,
                               description="landing screens: steps and shuffles (not landings)")
+    ratings: Ratings | None = Field(default=None, description="Crossley and LESS ratings")
 
     def to_json(self) -> str:
         return self.model_dump_json(indent=2)

@@ -109,6 +109,16 @@ def check_session(req: SessionRequest) -> None:
         load_rules(req.rules)
 
 
+def rerate(result: ScreenResult, athlete: AthleteFacts, rules: Path | None) -> ScreenResult:
+    """``result`` with its ratings from the rules in force for the athlete's sex (the plan uses
+    the same)."""
+    from .ratings import with_ratings
+    from .rules.loader import load_rules
+
+    thresholds = load_rules(rules).thresholds_for(athlete.sex)
+    return with_ratings(result, thresholds, f"rules in force, sex {athlete.sex}")
+
+
 def run_session(req: SessionRequest, on_clip: ClipStarted | None = None) -> SessionOutcome:
     """Analyse every clip, combine them, and make the plan and report when asked.
 
@@ -129,6 +139,9 @@ def run_session(req: SessionRequest, on_clip: ClipStarted | None = None) -> Sess
         atomic_write_text(results_path, result.to_json())
     else:
         result, results_path = analyses[0].result, req.out / RESULTS
+    if req.athlete is not None:  # the ratings with the rules in force and the athlete's sex
+        result = rerate(result, req.athlete, req.rules)
+        atomic_write_text(results_path, result.to_json())
     outcome = SessionOutcome(result, analyses, results_path, dirs)
     if req.athlete is not None:
         outcome.plan, outcome.plan_path = make_plan(

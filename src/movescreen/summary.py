@@ -12,6 +12,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from .catalog import load_catalog
+from .ratings.terminal import print_ratings
 from .results import ScreenResult
 
 COMPACT_BELOW = 110
@@ -66,13 +67,27 @@ def _notes_below(console: Console, table: Table, rows: list[tuple[list[str], str
             console.print(f"  [dim]{what} {cells[0]}: {cells[-1]}[/]", highlight=False)
 
 
+def _sure(m, compact: bool) -> str:
+    """How sure the median is: its 95% interval, and (wide terminals) SD, noise and SEM."""
+    if m.ci_low is None or m.ci_high is None:
+        return "—"
+    ci = f"{_fmt(m.ci_low, m.unit)}–{_fmt(m.ci_high, m.unit)}"
+    if compact:
+        return ci
+    extra = [f"SD {_fmt(m.sd, m.unit)}"] if m.sd is not None else []
+    extra += [f"noise {_fmt(m.noise, m.unit)}"] if m.noise is not None else []
+    extra += [f"SEM {_fmt(m.sem_published, m.unit)}"] if m.sem_published is not None else []
+    return f"{ci} [dim]{' · '.join(extra)}[/]"
+
+
 def _metrics_table(title: str, metrics: dict, catalog: dict, with_status: bool,
                    compact: bool) -> Table:
-    headers = ["metric", "median", "worst", "normal / target"] + ([""] if with_status else [])
+    headers = (["metric", "median", "95% CI" if compact else "95% CI of median", "worst",
+                "normal / target"] + ([""] if with_status else []))
     rows = []
     for name, m in metrics.items():
         d = catalog[name]
-        row = [escape(m.label), _fmt(m.median, m.unit), _worst(m, compact),
+        row = [escape(m.label), _fmt(m.median, m.unit), _sure(m, compact), _worst(m, compact),
                f"[dim]{escape(d.normal)}[/]"]
         if with_status:
             flagged = d.flagged(m.median)
@@ -81,7 +96,7 @@ def _metrics_table(title: str, metrics: dict, catalog: dict, with_status: bool,
                        ("[red]not met[/]" if compact else "[red]target not met[/]") if flagged
                        else "[green]ok[/]" if flagged is False else "")
         rows.append((row, ""))
-    return _table(title, headers, rows, compact, wrap=(0, 2, 3))
+    return _table(title, headers, rows, compact, wrap=(0, 2, 3, 4))
 
 
 def _reps_table(r: ScreenResult, compact: bool) -> tuple[Table, list]:
@@ -180,6 +195,7 @@ def print_summary(console: Console, r: ScreenResult) -> None:
     if r.bilateral:
         console.print(_metrics_table("Both legs", r.bilateral, catalog, with_status=True,
                                      compact=compact))
+    print_ratings(console, r.ratings, compact)
     colours = {"error": "red", "warning": "yellow", "info": "blue"}
     for f in r.quality:
         console.print(f"[{colours[f.severity]}]{f.severity}[/]: {escape(f.message)}",

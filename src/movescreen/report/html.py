@@ -5,9 +5,11 @@ from importlib import resources
 from pathlib import Path
 
 from ..catalog import load_catalog
+from ..ratings.words import crossley_line, not_scored, why
 from ..results import ScreenResult
 from ..rules.plan import Plan
 from . import plots
+from .intervals import interval_plot
 from .model import KEY_METRICS, LANDINGS, ReportView, build_report
 from .sources import clip_sources
 from .stills import make_stills
@@ -31,6 +33,9 @@ def _environment():
         undefined=jinja2.StrictUndefined)
     env.filters["png"] = lambda b: data_uri(b, "image/png")
     env.filters["jpeg"] = lambda b: data_uri(b, "image/jpeg")
+    env.globals["rating_reasons"] = why
+    env.globals["crossley_line"] = crossley_line
+    env.globals["not_scored"] = not_scored
     return env
 
 
@@ -67,7 +72,8 @@ def attach_images(view: ReportView) -> None:
                   for src in sources]
         screen.images = {"stills": stills,
                          "plots": [(name, png) for name, png in series if png],
-                         "problems": sorted({s.problem for s in sources if s.problem})}
+                         "problems": sorted({s.problem for s in sources if s.problem}),
+                         "intervals": interval_plot(screen.result, catalog, view.sex)}
     series, sdd = _trend_series(view)
     view.images["trends"] = plots.trends(series, sdd) if series else None
 

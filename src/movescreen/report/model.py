@@ -89,6 +89,7 @@ class Cell:
     text: str
     light: Light
     why: str = ""
+    sure: str = ""  # how sure the median is (interval, spread, noise, published SEM)
 
 
 @dataclass(frozen=True)
@@ -195,7 +196,18 @@ def _cell(d: MetricDef | None, m: MetricSummary | None, sex: Sex, untrusted: set
     text = fmt(m.median, m.unit)
     if m.worst is not None and m.n_reps > 1 and m.worst != m.median:
         text += f" (worst {fmt(m.worst, m.unit)})"
-    return Cell(text, light, why)
+    return Cell(text, light, why, sureness(m))
+
+
+def sureness(m: MetricSummary) -> str:
+    """'95% 9–15°, SD 4°, noise 1°, SEM 3°': what is known about how sure the median is."""
+    parts = []
+    if m.ci_low is not None and m.ci_high is not None:
+        parts.append(f"95% {fmt(m.ci_low, m.unit)}–{fmt(m.ci_high, m.unit)}")
+    for word, v in (("SD", m.sd), ("noise", m.noise), ("SEM", m.sem_published)):
+        if v is not None:
+            parts.append(f"{word} {fmt(v, m.unit)}")
+    return ", ".join(parts)
 
 
 def _norm_text(d: MetricDef, sex: Sex) -> str:

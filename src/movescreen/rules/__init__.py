@@ -1,7 +1,8 @@
 """The rules engine: from screen results and athlete facts to a starting phase and a plan.
 
-Rules and the exercise library are data (``default_rules.toml``, ``exercises.toml``); a clinic
-can override or extend them with its own file or folder. See docs/rules.md.
+Rules, rating thresholds and the exercise library are data (``default_rules.toml``,
+``ratings.toml``, ``exercises.toml``); a clinic can override or extend them with its own file
+or folder. See docs/rules.md.
 
 Names are imported on first use: rule-engine builds its parser when imported (~0.3 s), which
 every ``movescreen`` command would otherwise pay.

@@ -7,6 +7,9 @@ Names (the contract with the screens):
 - ``{prefix}.{side}.{metric}``: median of a catalogue metric for one leg, plus
   ``{prefix}.{side}.reps_used`` and ``{prefix}.{side}.balance_lost_reps``;
 - ``{prefix}.{metric}``: a bilateral median; derived ``{prefix}.fppa_asymmetry_deg``;
+- ``{prefix}.{side}.crossley.{criterion}`` and ``.overall`` (text ``good``/``fair``/``poor``):
+  the Crossley 2011 rating stored in the result; ``{prefix}.less.errors|scored|total|band``
+  (bilateral landing) and ``{prefix}.{side}.less.*`` (single-leg landings): the LESS score;
 - ``athlete.sex|age|goal|pain|pain_sharp|pain_persistent|swelling``;
 - ``threshold.{name}``: a rules-file threshold, resolved for the athlete's sex.
 
@@ -22,6 +25,8 @@ from typing import Literal
 import rule_engine
 
 from ..catalog import MetricDef
+from ..ratings import with_ratings
+from ..ratings.crossley import CRITERIA
 from .athlete import AthleteFacts
 from .merge import ASYMMETRY, SCREENS, SIDES, MergedScreen, Source, Value, merge_screen
 
@@ -66,6 +71,8 @@ def namespace(catalog: Mapping[str, MetricDef], thresholds: Mapping[str, str]
                      f"{label}: reps used ({side})"))
             add(Leaf(f"{prefix}.{side}.balance_lost_reps", "number", "reps", "higher",
                      f"{label}: reps with balance lost ({side})"))
+        for leaf in rating_leaves(prefix, label):
+            add(leaf)
         base = catalog.get(ASYMMETRY[1])
         add(Leaf(f"{prefix}.{ASYMMETRY[0]}", "number", "deg", "higher",
                  f"{label}: left-right difference of {base.label if base else ASYMMETRY[1]}"))
@@ -74,6 +81,24 @@ def namespace(catalog: Mapping[str, MetricDef], thresholds: Mapping[str, str]
     for name, unit in thresholds.items():
         add(Leaf(f"threshold.{name}", "number", unit, label=f"threshold {name}"))
     return leaves
+
+
+def rating_leaves(prefix: str, label: str) -> list[Leaf]:
+    """The names of the ratings (Crossley per leg, LESS bilateral and per leg)."""
+    out = []
+    for side in SIDES:
+        for crit in (*CRITERIA, "overall"):
+            out.append(Leaf(f"{prefix}.{side}.crossley.{crit}", "text",
+                            label=f"{label}: Crossley {crit.replace('_', ' ')} ({side})"))
+    for where in ("", *(f"{s}." for s in SIDES)):
+        for name, (kind, unit, worse) in LESS_LEAVES.items():
+            out.append(Leaf(f"{prefix}.{where}less.{name}", kind, unit, worse,  # type: ignore[arg-type]
+                            f"{label}: LESS {name} {where.rstrip('.')}".rstrip()))
+    return out
+
+
+LESS_LEAVES = {"errors": ("number", "errors", "higher"), "scored": ("number", "items", "lower"),
+               "total": ("number", "errors", "higher"), "band": ("text", "", None)}
 
 
 def engine_types(leaves: Mapping[str, Leaf]) -> dict[str, object]:
@@ -101,6 +126,7 @@ class RuleContext:
     values: Mapping[str, Value]
     why: Mapping[str, str]
     screens: Mapping[str, MergedScreen] = field(default_factory=dict)
+    spread: Mapping[str, float] = field(default_factory=dict)  # half-width of a median's CI
 
     def nested(self) -> dict:
         """The values as nested dicts, as rule-engine resolves them."""
@@ -127,9 +153,16 @@ class RuleContext:
 def build_context(sources: Sequence[Source], athlete: AthleteFacts,
                   thresholds: Mapping[str, float], leaves: Mapping[str, Leaf],
                   catalog: Mapping[str, MetricDef]) -> RuleContext:
-    """Merge the results and put every name's value (or None and a reason) in one context."""
+    """Merge the results and put every name's value (or None and a reason) in one context.
+
+    The results are re-rated (Crossley, LESS) with ``thresholds``, the rules in force for the
+    athlete's sex, so a clinic's rating thresholds and per-sex cut-offs apply.
+    """
+    source = f"rules in force, sex {athlete.sex}"
+    sources = [replace(s, result=with_ratings(s.result, thresholds, source)) for s in sources]
     values: dict[str, Value] = {}
     why: dict[str, str] = {}
+    spread: dict[str, float] = {}
     screens = {}
     for test, (prefix, _) in SCREENS.items():
         merged = merge_screen(test, sources, list(catalog))
@@ -140,6 +173,7 @@ def build_context(sources: Sequence[Source], athlete: AthleteFacts,
             values[f"{prefix}.{rel}"] = v
         for rel, w in merged.why.items():
             why[f"{prefix}.{rel}"] = w
+        spread |= {f"{prefix}.{rel}": h for rel, h in merged.spread.items()}
     facts = athlete.model_dump()
     for name in _ATHLETE:
         v = facts[name]
@@ -156,4 +190,4 @@ def build_context(sources: Sequence[Source], athlete: AthleteFacts,
         if path not in values:
             values[path] = None
             why.setdefault(path, "no value")
-    return RuleContext(values, why, screens)
+    return RuleContext(values, why, screens, spread)

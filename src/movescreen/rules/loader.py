@@ -32,7 +32,7 @@ from .schema import (
     ThresholdSpec,
 )
 
-DEFAULT_FILES = ("default_rules.toml", "exercises.toml")
+DEFAULT_FILES = ("default_rules.toml", "ratings.toml", "exercises.toml")
 _TABLES = ("phases", "screens", "thresholds", "sdd", "exercises")
 _SECTIONS = {"ruleset", "rules", *_TABLES}
 M = TypeVar("M", bound=BaseModel)

@@ -7,7 +7,7 @@ so the merge (and the plan) does not depend on the order the files were given in
 """
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ..results import ScreenResult, TestName
 
@@ -66,6 +66,7 @@ class MergedScreen:
     caveats: tuple[str, ...]
     problems: tuple[str, ...]  # what makes the screen unusable: the re-record instruction
     sources: tuple[str, ...]
+    spread: dict[str, float] = field(default_factory=dict)  # half-width of the median's 95% CI
 
 
 def _blank(names: Sequence[str], reason: str) -> tuple[dict[str, Value], dict[str, str]]:
@@ -107,22 +108,27 @@ def merge_screen(test: TestName, sources: Sequence[Source], metrics: Sequence[st
         values, why = _blank(names, f"{label} clip unusable (re-record)")
         return MergedScreen(prefix, label, True, False, values, why, tuple(caveats),
                             tuple(problems), names_all)
-    values, why = {}, {}
+    values, why, spread = {}, {}, {}
     for side in SIDES:
-        _merge_side(side, good, metrics, label, values, why, caveats)
+        _merge_side(side, good, metrics, label, values, why, caveats, spread)
+    _less(good[0], "both", "", values)
     for m in metrics:
         _take(m, [(s, s.result.bilateral.get(m)) for s in good], label, values, why, caveats,
-              "")
+              "", spread)
     _derive(metrics, values, why, caveats, label)
-    return MergedScreen(prefix, label, True, True, values, why, tuple(caveats), (), names_all)
+    return MergedScreen(prefix, label, True, True, values, why, tuple(caveats), (), names_all,
+                        spread)
 
 
 def _take(name: str, candidates: list, label: str, values: dict, why: dict, caveats: list,
-          where: str) -> None:
-    """First non-null median among ranked candidates; a caveat when it is not the first file."""
+          where: str, spread: dict | None = None) -> None:
+    """First non-null median among ranked candidates; a caveat when it is not the first file.
+    ``spread`` gets the half-width of that median's interval, when it has one."""
     for i, (src, summary) in enumerate(candidates):
         if summary is not None and summary.median is not None:
             values[name] = float(summary.median)
+            if spread is not None and summary.ci_low is not None and summary.ci_high is not None:
+                spread[name] = (summary.ci_high - summary.ci_low) / 2.0
             if i:
                 caveats.append(f"{label}{where}: {name.split('.')[-1]} taken from {src.name} "
                                f"({candidates[0][0].name} has no value).")
@@ -134,7 +140,7 @@ def _take(name: str, candidates: list, label: str, values: dict, why: dict, cave
 
 
 def _merge_side(side: str, good: list[Source], metrics: Sequence[str], label: str,
-                values: dict, why: dict, caveats: list) -> None:
+                values: dict, why: dict, caveats: list, spread: dict) -> None:
     ranked = sorted((s for s in good if side in s.sides()), key=lambda s: s.rank(side))
     names = [f"{side}.{m}" for m in (*metrics, "reps_used", "balance_lost_reps")]
     if not ranked:
@@ -148,14 +154,39 @@ def _merge_side(side: str, good: list[Source], metrics: Sequence[str], label: st
                        f"used {ranked[0].name}.")
     for m in metrics:
         _take(f"{side}.{m}", [(s, s.result.legs[side].metrics.get(m)) for s in ranked], label,
-              values, why, caveats, f" ({side})")
+              values, why, caveats, f" ({side})", spread)
     chosen = ranked[0].result
+    _crossley(ranked[0], side, values)
+    _less(ranked[0], side, f"{side}.", values)
     values[f"{side}.reps_used"] = float(chosen.legs[side].reps_used)
     flags = [r.balance_lost for r in chosen.reps if r.leg == side and not r.excluded]
     known = [f for f in flags if f is not None]
     values[f"{side}.balance_lost_reps"] = float(sum(known)) if known else None
     if not known:
         why[f"{side}.balance_lost_reps"] = "balance not judged in this screen"
+
+
+def _crossley(src: Source, side: str, values: dict) -> None:
+    """The leg's Crossley grades as stored in the result (unset names stay None)."""
+    r = src.result.ratings
+    rating = r.crossley.get(side) if r else None  # type: ignore[call-overload]
+    if rating is None:
+        return
+    for key, c in rating.criteria.items():
+        values[f"{side}.crossley.{key}"] = c.rating
+    values[f"{side}.crossley.overall"] = rating.overall
+
+
+def _less(src: Source, key: str, where: str, values: dict) -> None:
+    """A stored LESS score (``both``, or one leg's) under ``{where}less.*``."""
+    r = src.result.ratings
+    score = r.less.get(key) if r else None  # type: ignore[call-overload]
+    if score is None:
+        return
+    values[f"{where}less.errors"] = float(score.errors_scored)
+    values[f"{where}less.scored"] = float(score.n_scored)
+    values[f"{where}less.total"] = None if score.total is None else float(score.total)
+    values[f"{where}less.band"] = score.band
 
 
 def _derive(metrics: Sequence[str], values: dict, why: dict, caveats: list, label: str) -> None:

@@ -92,7 +92,8 @@ def limit(o: Outcome, ctx: RuleContext, ruleset: RuleSet) -> Limit:
     return Limit(rule=o.rule.id, status="fired" if o.status == "fired" else "not assessed",
                  metric=metric, value=value if isinstance(value, float) else None,
                  unit=ruleset.leaves[metric].unit if metric else "",
-                 sdd=sdd.value if sdd else None)
+                 sdd=sdd.value if sdd else None,
+                 spread=ctx.spread.get(metric) if metric and value is not None else None)
 
 
 def phase_reason(o: Outcome, ctx: RuleContext, ruleset: RuleSet, sex: Sex) -> str:

@@ -71,6 +71,8 @@ class Limit(_Model):
     value: float | None = Field(description="the limiting metric at the re-test baseline")
     unit: str = ""
     sdd: float | None = None
+    spread: float | None = Field(default=None, description="half-width of the 95% interval of "
+                                 "the baseline median (the athlete's own rep-to-rep spread)")
 
 
 class Prescription(_Model):

@@ -1,7 +1,9 @@
 """Re-tests: progression past the previous phase must be earned.
 
 Moving beyond the previous plan's phase needs every limiting metric of that plan to pass now
-and to have improved by more than its smallest detectable difference (SDD). Otherwise the
+and to have improved by more than the larger of its published smallest detectable difference
+(SDD) and what the athlete's own rep-to-rep variability allows (the two sessions' intervals of
+the median combined); the reason says which of the two decided. Otherwise the
 athlete stays, the plan says why, and the earlier values stay the baseline for the next
 re-test. Limits without a value (pain, an unusable clip, a screen not recorded) need no SDD.
 """
@@ -9,6 +11,7 @@ re-test. Limits without a value (pain, an unusable clip, a screen not recorded) 
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from ..uncertainty import change_threshold
 from .context import RuleContext
 from .engine import Outcome
 from .loader import RuleSet
@@ -44,16 +47,22 @@ def _check(lim: Limit, outcomes: dict[str, Outcome], ctx: RuleContext, ruleset: 
     sdd = spec.value if spec else (lim.sdd or 0.0)
     unit = lim.unit
     gain = improvement(lim.value, now, leaf.worse if leaf else None)
+    needed, own, decided = change_threshold(sdd, lim.spread, ctx.spread.get(lim.metric))
+    own_text = ("own variability unknown" if own is None else
+                f"own variability allows {fmt(own, unit)}")
     change = (f"{lim.metric} {fmt(lim.value, unit)} -> {fmt(now, unit)} "
-              f"(improved by {fmt(gain, unit)}, SDD {fmt(sdd, unit)})")
+              f"(improved by {fmt(gain, unit)}, SDD {fmt(sdd, unit)}; {own_text}; "
+              f"the {decided} decides)")
     outcome = outcomes.get(lim.rule)
     if outcome is not None and outcome.status == "not assessed":
         return False, f"{lim.rule}: not assessed in the re-test ({'; '.join(outcome.missing)})"
     if outcome is not None and outcome.status == "fired":
         return False, f"{lim.rule}: {change}, but the target is still not met"
-    if gain <= sdd:
-        return False, (f"{lim.rule}: {change}: not more than the smallest detectable "
-                       "difference, so the change may be measurement noise")
+    if gain <= needed:
+        what = ("the smallest detectable difference" if decided == "SDD" else
+                "what the athlete's own rep-to-rep variability allows")
+        return False, (f"{lim.rule}: {change}: not more than {what}, so the change may be "
+                       "measurement noise")
     return True, f"{lim.rule}: {change}, and the target is now met"
 
 

@@ -1,5 +1,6 @@
 """What every squat-type screen shares: conditioning, standing, view, reps, aggregation."""
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -44,6 +45,7 @@ from ..results import (
     ViewName,
 )
 from ..signals import nanmedian, robust_sd
+from ..uncertainty import median_interval, rep_sd
 
 Array = NDArray[np.float64]
 FRONTAL_METRICS = ("fppa_peak_deg", "fppa_bottom_deg", "fppa_at_45_deg", "fppa_at_60_deg",
@@ -327,9 +329,12 @@ def blank_unmeasurable(p: Prepared, metrics: dict[str, float | None]) -> None:
 
 
 def summarise(values: list[tuple[Rep, dict[str, float | None]]], catalog: dict[str, MetricDef],
-              names: tuple[str, ...], unmeasurable: str | None) -> dict[str, MetricSummary]:
-    """Median and worst rep of each metric over the given (rep, metrics) pairs."""
+              names: tuple[str, ...], unmeasurable: str | None,
+              noise: Mapping[str, float] | None = None) -> dict[str, MetricSummary]:
+    """Median and worst rep of each metric over the given (rep, metrics) pairs, and how sure
+    the median is: rep-to-rep SD, bootstrap interval, the clip's ``noise``, published SEM."""
     out = {}
+    noise = noise or {}
     for name in names:
         d = catalog[name]
         pairs = [(r, m[name]) for r, m in values if m.get(name) is not None]
@@ -342,21 +347,26 @@ def summarise(values: list[tuple[Rep, dict[str, float | None]]], catalog: dict[s
         vals = [float(v) for _, v in pairs]  # type: ignore[arg-type]
         w = d.worst_of(vals)
         rep = pairs[w][0]
+        ci = median_interval(vals)
         out[name] = MetricSummary(
             label=d.label, unit=d.unit, median=float(np.median(vals)), worst=vals[w],
-            worst_rep=rep.index, worst_t=rep.at_t.get(name, rep.t_bottom), n_reps=len(vals))
+            worst_rep=rep.index, worst_t=rep.at_t.get(name, rep.t_bottom), n_reps=len(vals),
+            sd=rep_sd(vals), ci_low=ci[0] if ci else None, ci_high=ci[1] if ci else None,
+            noise=noise.get(name), sem_published=d.sem)
     return out
 
 
 def leg_summary(side: Side, reps: list[Rep], pairs: list[tuple[Rep, dict[str, float | None]]],
                 catalog: dict[str, MetricDef], names: tuple[str, ...],
-                unmeasurable: str | None) -> LegSummary:
+                unmeasurable: str | None, noise: Mapping[str, float] | None = None
+                ) -> LegSummary:
     used = [(r, m) for r, m in pairs if not r.excluded]
     return LegSummary(
         side=side, reps_total=len(reps), reps_used=len(used),
         excluded=[Exclusion(rep=r.index, reason=r.exclusion_reason or "") for r in reps
                   if r.excluded],
-        metrics=_with_noise(summarise(used, catalog, names, unmeasurable), [r for r, _ in used]),
+        metrics=_with_noise(summarise(used, catalog, names, unmeasurable, noise),
+                            [r for r, _ in used]),
     )
 
 

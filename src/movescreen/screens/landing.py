@@ -43,6 +43,7 @@ from .common import (
     version,
     view_info,
 )
+from .noise import standing_noise
 
 G = 9.81
 MIN_TIMING_FPS = 25.0
@@ -411,7 +412,7 @@ def _result(p: Prepared, test: TestName, reps: list[Rep], c: LandingContext, ov:
         mine = [(r, r.metrics if r.leg == side else r.per_leg[side]) for r in reps
                 if r.leg == side or side in r.per_leg]
         legs[side] = leg_summary(side, [r for r, _ in mine], mine, catalog, LEG_METRICS,
-                                 unmeasurable if c.sagittal else None)
+                                 unmeasurable if c.sagittal else None, standing_noise(p, side))
         for name in SAGITTAL_ONLY:
             m = legs[side].metrics[name]
             if m.median is None and not c.sagittal:

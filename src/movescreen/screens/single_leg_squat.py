@@ -27,6 +27,7 @@ from .common import (
     version,
     view_info,
 )
+from .noise import standing_noise
 
 METRICS = ("fppa_peak_deg", "fppa_bottom_deg", "fppa_at_45_deg", "fppa_at_60_deg",
            "fppa_change_deg", "pelvic_drop_deg", "trunk_lean_deg", "knee_over_foot",
@@ -137,7 +138,7 @@ def _result(p: Prepared, reps: list[Rep], ov: Overrides,
     for side in SIDES:
         mine = [r for r in reps if r.leg == side]
         legs[side] = leg_summary(side, mine, [(r, r.metrics) for r in mine], catalog, METRICS,
-                                 unmeasurable)
+                                 unmeasurable, standing_noise(p, side))
     flags = list(p.flags)
     shallow = [r.index for r in reps if r.exclusion_reason and "shallow" in r.exclusion_reason]
     if shallow:

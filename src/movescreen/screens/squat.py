@@ -27,6 +27,7 @@ from .common import (
     version,
     view_info,
 )
+from .noise import standing_noise
 
 LEG_METRICS = ("fppa_peak_deg", "fppa_bottom_deg", "fppa_at_45_deg", "fppa_at_60_deg",
                "knee_over_foot", "knee_flexion_est_deg")
@@ -121,7 +122,7 @@ def analyse(seq: PoseSequence, overrides: Overrides | None = None,
     catalog = load_catalog()
     unmeasurable = None if p.frontal_measurable else "not measurable from this view"
     legs = {s: leg_summary(s, reps, [(r, r.per_leg.get(s, {})) for r in reps], catalog,
-                           LEG_METRICS, unmeasurable) for s in SIDES}
+                           LEG_METRICS, unmeasurable, standing_noise(p, s)) for s in SIDES}
     used = [(r, r.metrics) for r in reps if not r.excluded]
     flags = list(p.flags)
     shallow = [r.index for r in reps if r.exclusion_reason and "shallow" in r.exclusion_reason]
