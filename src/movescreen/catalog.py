@@ -1,5 +1,6 @@
 """The metric catalogue: label, unit, worse direction and normal values of every metric."""
 
+import math
 import tomllib
 from dataclasses import dataclass
 from importlib import resources
@@ -27,7 +28,7 @@ class MetricDef:
 
     def flagged(self, value: float | None, sex: Sex = "unknown") -> bool | None:
         """True if ``value`` misses the movement-quality target; None if there is no target."""
-        if value is None:
+        if value is None or not math.isfinite(value):
             return None
         limit = self.threshold(sex)
         if limit is None:

@@ -5,10 +5,11 @@ breaking change, minor for an added field) whenever these models change; docs/re
 describes every field.
 """
 
+import math
 from datetime import UTC, datetime
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 SCHEMA_VERSION = "1.1"
 
@@ -19,6 +20,18 @@ ViewName = Literal["frontal", "oblique", "sagittal"]
 
 class _Model(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+def _real(v: Any) -> Any:
+    """A non-finite number (NaN, inf) becomes None: a missing value, never a NaN."""
+    return None if isinstance(v, float) and not math.isfinite(v) else v
+
+
+def _real_values(d: Any) -> Any:
+    """Every non-finite number in a (nested) dict of values becomes None."""
+    if not isinstance(d, dict):
+        return d
+    return {k: _real_values(v) if isinstance(v, dict) else _real(v) for k, v in d.items()}
 
 
 class ClipInfo(_Model):
@@ -86,6 +99,8 @@ class StandingReference(_Model):
     leg_length_px: float = Field(description="median hip-ankle length of both legs")
     fppa_deg: dict[Side, float | None]
 
+    _finite = field_validator("fppa_deg", mode="before")(_real_values)
+
 
 class Rep(_Model):
     """One repetition (or one leg's part of a bilateral rep)."""
@@ -108,6 +123,8 @@ class Rep(_Model):
     exclusion_reason: str | None = None
     notes: list[str] = Field(default_factory=list)
 
+    _finite = field_validator("metrics", "per_leg", mode="before")(_real_values)
+
 
 class MetricSummary(_Model):
     """A metric over the used reps of one leg: median, and the worst rep with its time."""
@@ -120,6 +137,17 @@ class MetricSummary(_Model):
     worst_t: float | None
     n_reps: int
     reason: str | None = Field(default=None, description="why there is no value")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _finite(cls, data: Any) -> Any:
+        if not isinstance(data, dict):
+            return data
+        out = {k: _real(v) if k in ("median", "worst", "worst_t") else v
+               for k, v in data.items()}
+        if out.get("median") is None and data.get("median") is not None and not out.get("reason"):
+            out["reason"] = "not a finite number"
+        return out
 
 
 class Exclusion(_Model):

@@ -4,6 +4,7 @@ Below ``COMPACT_BELOW`` columns (an 80-column terminal) the tables drop their le
 columns and the reps table folds to two lines a rep, so no column wraps one character per line.
 """
 
+import math
 from pathlib import Path
 
 from rich import box
@@ -22,7 +23,7 @@ _UNIT_SUFFIX = {"deg": "°", "% leg length": "%", "s": " s", "leg lengths": " LL
 
 
 def _fmt(v: float | None, unit: str) -> str:
-    if v is None:
+    if v is None or not math.isfinite(v):
         return "—"
     digits = 2 if unit in ("leg lengths", "ratio", "s") else 1
     return f"{v:.{digits}f}{_UNIT_SUFFIX.get(unit, '')}"

@@ -5,6 +5,7 @@ Findings are plain sentences; every metric gets a traffic light against the cata
 camera view, grey = no norm or not measurable). Nothing here draws or renders.
 """
 
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -76,7 +77,7 @@ _SUFFIX = {"deg": "°", "% leg length": "%", "s": " s", "leg lengths": " LL", "r
 
 def fmt(v: float | None, unit: str) -> str:
     """A value with its unit, or an em dash."""
-    if v is None:
+    if v is None or not math.isfinite(v):
         return "—"
     digits = 2 if unit in ("leg lengths", "ratio", "s") else 0 if unit == "deg" else 1
     return f"{v:.{digits}f}{_SUFFIX.get(unit, ' ' + unit)}"

@@ -6,6 +6,7 @@ comes from the next file that has it. Files are ranked by content, never by argu
 so the merge (and the plan) does not depend on the order the files were given in.
 """
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -121,7 +122,7 @@ def _take(name: str, candidates: list, label: str, values: dict, why: dict, cave
           where: str) -> None:
     """First non-null median among ranked candidates; a caveat when it is not the first file."""
     for i, (src, summary) in enumerate(candidates):
-        if summary is not None and summary.median is not None:
+        if summary is not None and summary.median is not None and math.isfinite(summary.median):
             values[name] = float(summary.median)
             if i:
                 caveats.append(f"{label}{where}: {name.split('.')[-1]} taken from {src.name} "
