@@ -4,17 +4,26 @@ from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
+from .conditioning import ConditionedPose, ConditioningOptions
+from .kinematics import Kinematics
 from .pose import PoseSequence, estimate_pose
 from .pose.landmarker import PoseOptions
 from .results import ScreenResult, TestName
 from .screens import landing, single_leg_squat, squat
-from .screens.common import Overrides
+from .screens.common import Overrides, conditioned_kinematics
 
 SCREENS = {
     "single-leg-squat": single_leg_squat.analyse,
     "squat": squat.analyse,
     "single-leg-hop": partial(landing.analyse, test="single-leg-hop"),
     "drop-landing": partial(landing.analyse, test="drop-landing"),
+}
+# how each screen conditions the landmarks (landings keep more of the fast contact phase)
+CONDITIONING: dict[str, ConditioningOptions] = {
+    "single-leg-squat": ConditioningOptions(),
+    "squat": ConditioningOptions(),
+    "single-leg-hop": landing.LANDING_CONDITIONING,
+    "drop-landing": landing.LANDING_CONDITIONING,
 }
 
 
@@ -39,7 +48,15 @@ class Analysis:
 def analyse_pose(seq: PoseSequence, test: TestName, overrides: Overrides | None = None,
                  athlete_height_cm: float | None = None) -> ScreenResult:
     """Run one screen on an existing PoseSequence (no video, no model needed)."""
-    return SCREENS[test](seq, overrides or Overrides(), athlete_height_cm=athlete_height_cm)
+    return SCREENS[test](seq, overrides or Overrides(), CONDITIONING[test],
+                         athlete_height_cm=athlete_height_cm)
+
+
+def screen_pose(seq: PoseSequence, test: TestName) -> tuple[ConditionedPose, Kinematics]:
+    """The landmarks and angles exactly as ``test``'s screen saw them: its conditioning, and
+    the frames outside the longest stretch without a camera cut set missing."""
+    pose, k, _ = conditioned_kinematics(seq, CONDITIONING[test])
+    return pose, k
 
 
 def analyse_clip(req: Request) -> Analysis:
