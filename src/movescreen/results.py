@@ -91,6 +91,17 @@ class ViewInfo(_Model):
     reason: str
 
 
+class ClipView(_Model):
+    """One clip of a combined result: its camera view and whether its reps could be used."""
+
+    clip: str = Field(description="the clip's file name, as in reps[].clip")
+    view: ViewInfo
+    legs: list[Side] = Field(default_factory=list, description="legs with reps in this clip")
+    usable: bool = True
+    problems: list[str] = Field(default_factory=list,
+                                description="why the clip is unusable (its error messages)")
+
+
 class StandingReference(_Model):
     t_start: float
     t_end: float
@@ -184,6 +195,8 @@ class ScreenResult(_Model):
     athlete_height_cm: float | None = None
     other_clips: list[ClipInfo] = Field(
         default_factory=list, description="further clips combined into this result")
+    clip_views: list[ClipView] = Field(
+        default_factory=list, description="combined results: every clip's view and usability")
 
     def to_json(self) -> str:
         return self.model_dump_json(indent=2)

@@ -143,8 +143,13 @@ def print_summary(console: Console, r: ScreenResult) -> None:
     console.print(f"Standing reference: {r.standing.n_frames} frames between "
                   f"{r.standing.t_start:.1f} and {r.standing.t_end:.1f} s · "
                   f"{what} found: {len(r.reps)}", highlight=False)
-    for other in r.other_clips:
-        console.print(f"Also combined: {escape(Path(other.file).name)}", highlight=False)
+    for cv in r.clip_views:
+        state = ("used" if cv.usable
+                 else f"[yellow]not used[/]: {escape(' '.join(cv.problems))}")
+        console.print(f"Clip {escape(cv.clip)}: {cv.view.view} view · {state}", highlight=False)
+    if not r.clip_views:
+        for other in r.other_clips:
+            console.print(f"Also combined: {escape(Path(other.file).name)}", highlight=False)
     if r.reps:
         console.print(_reps_table(r, compact))
     for side, leg in r.legs.items():
