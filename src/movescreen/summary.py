@@ -6,6 +6,7 @@ columns and the reps table folds to two lines a rep, so no column wraps one char
 
 import math
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich import box
 from rich.console import Console
@@ -14,6 +15,9 @@ from rich.table import Table
 
 from .catalog import load_catalog
 from .results import ScreenResult
+
+if TYPE_CHECKING:
+    from .rules.limits import Limit, Limits
 
 COMPACT_BELOW = 110
 
@@ -56,16 +60,25 @@ def _table(title: str, headers: list[str], rows: list[tuple[list[str], str]], co
     return table
 
 
-def _metrics_table(title: str, metrics: dict, catalog: dict, with_status: bool,
-                   compact: bool) -> Table:
+def _target(limit: "Limit | None") -> str:
+    if limit is None:
+        return ""
+    sign = ("≤" if limit.op == ">" else "<") if limit.above else ("≥" if limit.op == "<" else ">")
+    return f"target {sign} {_fmt(limit.value, limit.unit)}"
+
+
+def _metrics_table(title: str, metrics: dict, catalog: dict, limits: "Limits", test: str,
+                   with_status: bool, compact: bool) -> Table:
     headers = ["metric", "median", "worst", "normal / target"] + ([""] if with_status else [])
     rows = []
     for name, m in metrics.items():
         d = catalog[name]
+        limit = limits.get(test, name) if with_status else None
+        norm = " · ".join(x for x in (d.normal, _target(limit)) if x)
         row = [escape(m.label), _fmt(m.median, m.unit), _worst(m, compact),
-               f"[dim]{escape(d.normal)}[/]"]
+               f"[dim]{escape(norm)}[/]"]
         if with_status:
-            flagged = d.flagged(m.median)
+            flagged = limit.flagged(m.median) if limit is not None else None
             row.append(("[red]not met[/]" if compact else "[red]target not met[/]") if flagged
                        else "[green]ok[/]" if flagged is False else "")
         rows.append((row, ""))
@@ -128,9 +141,17 @@ def _landings_table(r: ScreenResult, compact: bool) -> Table:
     return _table("Landings", headers, rows, compact, wrap=(2, len(headers) - 1))
 
 
-def print_summary(console: Console, r: ScreenResult) -> None:
-    """The readable summary: who and what was analysed, per-leg metrics against norms."""
+def print_summary(console: Console, r: ScreenResult, limits: "Limits | None" = None) -> None:
+    """The readable summary: who and what was analysed, per-leg metrics against norms.
+
+    ``limits``: the thresholds in force (rules and athlete's sex); the default rules and the
+    unknown-sex thresholds when not given.
+    """
     catalog = load_catalog()
+    if limits is None:
+        from .rules.limits import load_limits
+
+        limits = load_limits()
     compact = console.width < COMPACT_BELOW
     c = r.clip
     console.print(f"[bold]{r.test}[/] · {escape(Path(c.file).name)} · {c.width}x{c.height} · "
@@ -157,14 +178,14 @@ def print_summary(console: Console, r: ScreenResult) -> None:
             continue
         title = f"{side.upper()} leg · {leg.reps_used} of {leg.reps_total} reps used"
         # the published FPPA targets are for single-leg squats and landings, not squats
-        console.print(_metrics_table(title, leg.metrics, catalog,
+        console.print(_metrics_table(title, leg.metrics, catalog, limits, r.test,
                                      with_status=r.test != "squat", compact=compact))
         for ex in leg.excluded:
             console.print(f"  [yellow]rep {ex.rep} excluded:[/] {escape(ex.reason)}",
                           highlight=False)
     if r.bilateral:
-        console.print(_metrics_table("Both legs", r.bilateral, catalog, with_status=True,
-                                     compact=compact))
+        console.print(_metrics_table("Both legs", r.bilateral, catalog, limits, r.test,
+                                     with_status=True, compact=compact))
     colours = {"error": "red", "warning": "yellow", "info": "blue"}
     for f in r.quality:
         console.print(f"[{colours[f.severity]}]{f.severity}[/]: {escape(f.message)}",

@@ -63,7 +63,7 @@ def attach_images(view: ReportView) -> None:
     for screen in view.screens:
         sources = clip_sources(screen.source, screen.result)
         stills = make_stills(screen.stills, sources, label=screen.result.test != "squat")
-        series = [(src.name, plots.time_series(screen.result, src, catalog, view.sex))
+        series = [(src.name, plots.time_series(screen.result, src, catalog, view.limits))
                   for src in sources]
         screen.images = {"stills": stills,
                          "plots": [(name, png) for name, png in series if png],
