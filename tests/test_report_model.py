@@ -13,6 +13,7 @@ from movescreen.report.html import attach_images, render_html
 from movescreen.report.model import build_report, findings
 from movescreen.rules import load_rules, recommend
 from movescreen.rules.athlete import AthleteFacts
+from movescreen.rules.limits import load_limits
 
 SLS = {k.split(".", 1)[1]: v for k, v in PASSING.items() if k.startswith("sls.")}
 
@@ -40,12 +41,12 @@ def _page(results, plan=None, **kw) -> str:
 def test_finding_in_plain_words_with_the_sex_specific_norm(tmp_path):
     r = _sls(left__fppa_peak_deg=16.0)
     catalog = load_catalog()
-    [f] = findings(r, "female", catalog)
+    [f] = findings(r, load_limits(None, "female"), catalog)
     assert f.text == ("Left knee moves inside the foot at the bottom of the single-leg squat: "
                       "16°, normal up to 13°")
     assert f.light == "red"
-    assert findings(r, "male", catalog)[0].text.endswith("normal up to 9°")
-    assert findings(_sls(left__fppa_peak_deg=12.0), "female", catalog) == []
+    assert findings(r, load_limits(None, "male"), catalog)[0].text.endswith("normal up to 9°")
+    assert findings(_sls(left__fppa_peak_deg=12.0), load_limits(None, "female"), catalog) == []
 
 
 def test_traffic_lights_and_approximate_view():
@@ -112,9 +113,9 @@ def test_pelvic_drop_within_measurement_noise_is_no_finding():
     r_noisy = r.model_copy(update={"legs": {**r.legs, "left": leg.model_copy(
         update={"metrics": {**leg.metrics, "pelvic_drop_deg": noisy}})}})
     catalog = load_catalog()
-    assert [f.text for f in findings(r, "female", catalog)] == [
+    assert [f.text for f in findings(r, load_limits(None, "female"), catalog)] == [
         "Pelvis drops on the free-leg side when standing on the left leg: 6°, normal up to 5°"]
-    assert findings(r_noisy, "female", catalog) == []
+    assert findings(r_noisy, load_limits(None, "female"), catalog) == []
     rows = {row.name: row for row in build_report([(Path("r.json"), r_noisy)]).screens[0].metrics}
     cell = rows["pelvic_drop_deg"].cells["left"]
     assert cell.light == "grey" and cell.why == "within measurement noise (±6°)"

@@ -1,4 +1,10 @@
-"""The metric catalogue: label, unit, worse direction and normal values of every metric."""
+"""The metric catalogue: label, unit, worse direction and normal-value text of every metric.
+
+Threshold numbers live in the rules (src/movescreen/rules/*.toml, or a clinic's ``--rules``);
+a catalogue entry only names the rules threshold its traffic light uses when no rule judges
+the metric (see :mod:`movescreen.rules.limits`), or keeps its own number when the rules hold
+none for it.
+"""
 
 import tomllib
 from dataclasses import dataclass
@@ -6,6 +12,7 @@ from importlib import resources
 from typing import Literal
 
 Sex = Literal["female", "male", "unknown"]
+ANY_SCREEN = "*"
 
 
 @dataclass(frozen=True)
@@ -16,25 +23,16 @@ class MetricDef:
     worse: Literal["higher", "lower", "abs"]
     normal: str
     source: str
-    flag_above: float | None = None
-    flag_below: float | None = None
-    by_sex: tuple[tuple[str, float], ...] = ()
+    flag: Literal["above", "below"] | None = None  # which side of the limit misses the target
+    thresholds: tuple[tuple[str, str], ...] = ()  # (screen prefix or "*", rules threshold name)
+    limit: float | None = None  # own number, only for a metric no rules threshold covers
     sem: float | None = None  # published between-day standard error of measurement
     sem_source: str | None = None
 
-    def threshold(self, sex: Sex = "unknown") -> float | None:
-        """The flag threshold for ``sex`` (the unknown-sex value when none is given)."""
-        return dict(self.by_sex).get(sex, self.flag_above if self.flag_above is not None
-                                     else self.flag_below)
-
-    def flagged(self, value: float | None, sex: Sex = "unknown") -> bool | None:
-        """True if ``value`` misses the movement-quality target; None if there is no target."""
-        if value is None:
-            return None
-        limit = self.threshold(sex)
-        if limit is None:
-            return None
-        return value > limit if self.flag_above is not None else value < limit
+    def threshold_name(self, prefix: str) -> str | None:
+        """The rules threshold this metric's light uses in screen ``prefix``, if any."""
+        names = dict(self.thresholds)
+        return names.get(prefix, names.get(ANY_SCREEN))
 
     def worst_of(self, values: list[float]) -> int:
         """Index of the worst value."""
@@ -50,6 +48,7 @@ def load_catalog() -> dict[str, MetricDef]:
     text = resources.files("movescreen").joinpath("data/metrics.toml").read_text("utf-8")
     out = {}
     for name, d in tomllib.loads(text).items():
-        by_sex = tuple(sorted(d.pop("by_sex", {}).items()))
-        out[name] = MetricDef(name=name, by_sex=by_sex, **d)
+        ref = d.pop("threshold", {})
+        refs = {ANY_SCREEN: ref} if isinstance(ref, str) else ref
+        out[name] = MetricDef(name=name, thresholds=tuple(sorted(refs.items())), **d)
     return out

@@ -152,8 +152,9 @@ def analyze(
             clips=tuple(_request(clip, test, overrides, model, athlete_height, fast)
                         for clip in clips),
             out=out or Path("movescreen_results") / clips[0].stem,
-            athlete=facts, rules=rules, report=report or video, video=video,
-            athlete_name=athlete_name)
+            athlete=facts, rules=rules,
+            sex=sex.value if sex else "unknown",  # type: ignore[arg-type]
+            report=report or video, video=video, athlete_name=athlete_name)
         with native_stderr_captured(verbose):
             outcome = _run_with_status(console, req, run_session)
     except MovescreenError as exc:
@@ -201,7 +202,7 @@ def _print_outcome(console: Console, outcome, json_out: bool) -> None:
 
     if json_out:
         typer.echo(outcome.result.to_json())
-    print_summary(console, outcome.result)
+    print_summary(console, outcome.result, outcome.limits)
     if len(outcome.analyses) == 1:
         console.print(f"\nWrote [bold]{escape(str(outcome.results_path))}[/], frames.csv, "
                       "pose.npz")

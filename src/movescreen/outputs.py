@@ -10,11 +10,10 @@ from pathlib import Path
 import numpy as np
 
 from .atomic import atomic_open, atomic_write_text
-from .conditioning import condition
-from .kinematics import compute_kinematics
 from .landmarks import NAMES, SIDES
-from .pipeline import Analysis
+from .pipeline import Analysis, screen_pose
 from .pose.sequence import PoseSequence
+from .results import TestName
 
 RESULTS = "results.json"
 FRAMES = "frames.csv"
@@ -31,10 +30,10 @@ def frame_columns() -> list[str]:
     return cols
 
 
-def write_frames_csv(seq: PoseSequence, path: Path) -> None:
-    """Per-frame conditioned landmarks (pixels) and angles (degrees), one row per frame."""
-    pose = condition(seq)
-    k = compute_kinematics(pose)
+def write_frames_csv(seq: PoseSequence, test: TestName, path: Path) -> None:
+    """Per-frame landmarks (pixels) and angles (degrees), one row per frame, conditioned as
+    ``test``'s screen conditioned them (frames it left out, after a camera cut, are blank)."""
+    pose, k = screen_pose(seq, test)
     has = seq.has_pose
     per_side = [np.column_stack((k.fppa[s], k.knee_flexion[s], k.pelvis[s], k.trunk[s],
                                  k.knee_medial_of_foot_px[s])) for s in SIDES]
@@ -53,6 +52,6 @@ def write_outputs(analysis: Analysis, out_dir: Path) -> dict[str, Path]:
     out_dir = Path(out_dir)
     paths = {"pose": out_dir / POSE, "frames": out_dir / FRAMES, "results": out_dir / RESULTS}
     analysis.pose.save(paths["pose"])
-    write_frames_csv(analysis.pose, paths["frames"])
+    write_frames_csv(analysis.pose, analysis.result.test, paths["frames"])
     atomic_write_text(paths["results"], analysis.result.to_json())
     return paths

@@ -4,18 +4,27 @@ from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
+from .conditioning import ConditionedPose, ConditioningOptions
+from .kinematics import Kinematics
 from .pose import PoseSequence, estimate_pose
 from .pose.landmarker import PoseOptions
 from .ratings import with_ratings
 from .results import ScreenResult, TestName
 from .screens import landing, single_leg_squat, squat
-from .screens.common import Overrides
+from .screens.common import Overrides, conditioned_kinematics
 
 SCREENS = {
     "single-leg-squat": single_leg_squat.analyse,
     "squat": squat.analyse,
     "single-leg-hop": partial(landing.analyse, test="single-leg-hop"),
     "drop-landing": partial(landing.analyse, test="drop-landing"),
+}
+# how each screen conditions the landmarks (landings keep more of the fast contact phase)
+CONDITIONING: dict[str, ConditioningOptions] = {
+    "single-leg-squat": ConditioningOptions(),
+    "squat": ConditioningOptions(),
+    "single-leg-hop": landing.LANDING_CONDITIONING,
+    "drop-landing": landing.LANDING_CONDITIONING,
 }
 
 
@@ -41,8 +50,16 @@ def analyse_pose(seq: PoseSequence, test: TestName, overrides: Overrides | None 
                  athlete_height_cm: float | None = None) -> ScreenResult:
     """Run one screen on an existing PoseSequence (no video, no model needed), with the
     ratings that apply to it (Crossley, LESS)."""
-    result = SCREENS[test](seq, overrides or Overrides(), athlete_height_cm=athlete_height_cm)
+    result = SCREENS[test](seq, overrides or Overrides(), CONDITIONING[test],
+                           athlete_height_cm=athlete_height_cm)
     return with_ratings(result)
+
+
+def screen_pose(seq: PoseSequence, test: TestName) -> tuple[ConditionedPose, Kinematics]:
+    """The landmarks and angles exactly as ``test``'s screen saw them: its conditioning, and
+    the frames outside the longest stretch without a camera cut set missing."""
+    pose, k, _ = conditioned_kinematics(seq, CONDITIONING[test])
+    return pose, k
 
 
 def analyse_clip(req: Request) -> Analysis:

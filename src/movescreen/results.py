@@ -5,10 +5,11 @@ breaking change, minor for an added field) whenever these models change; docs/re
 describes every field.
 """
 
+import math
 from datetime import UTC, datetime
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 SCHEMA_VERSION = "1.1"
 
@@ -19,6 +20,18 @@ ViewName = Literal["frontal", "oblique", "sagittal"]
 
 class _Model(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+def _real(v: Any) -> Any:
+    """A non-finite number (NaN, inf) becomes None: a missing value, never a NaN."""
+    return None if isinstance(v, float) and not math.isfinite(v) else v
+
+
+def _real_values(d: Any) -> Any:
+    """Every non-finite number in a (nested) dict of values becomes None."""
+    if not isinstance(d, dict):
+        return d
+    return {k: _real_values(v) if isinstance(v, dict) else _real(v) for k, v in d.items()}
 
 
 class ClipInfo(_Model):
@@ -79,6 +92,17 @@ class ViewInfo(_Model):
     reason: str
 
 
+class ClipView(_Model):
+    """One clip of a combined result: its camera view and whether its reps could be used."""
+
+    clip: str = Field(description="the clip's file name, as in reps[].clip")
+    view: ViewInfo
+    legs: list[Side] = Field(default_factory=list, description="legs with reps in this clip")
+    usable: bool = True
+    problems: list[str] = Field(default_factory=list,
+                                description="why the clip is unusable (its error messages)")
+
+
 class StandingReference(_Model):
     t_start: float
     t_end: float
@@ -86,6 +110,8 @@ class StandingReference(_Model):
     source: Literal["auto", "override"]
     leg_length_px: float = Field(description="median hip-ankle length of both legs")
     fppa_deg: dict[Side, float | None]
+
+    _finite = field_validator("fppa_deg", mode="before")(_real_values)
 
 
 class Rep(_Model):
@@ -111,6 +137,8 @@ class Rep(_Model):
     excluded: bool = False
     exclusion_reason: str | None = None
     notes: list[str] = Field(default_factory=list)
+
+    _finite = field_validator("metrics", "per_leg", mode="before")(_real_values)
 
 
 class Step(_Model):
@@ -146,6 +174,17 @@ class MetricSummary(_Model):
     within_noise: bool | None = Field(default=None, description="True if the median is "
                                       "within the measurement noise (then it is no finding)")
     sem_published: float | None = Field(default=None, description="published between-day SEM")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _finite(cls, data: Any) -> Any:
+        if not isinstance(data, dict):
+            return data
+        out = {k: _real(v) if k in ("median", "worst", "worst_t") else v
+               for k, v in data.items()}
+        if out.get("median") is None and data.get("median") is not None and not out.get("reason"):
+            out["reason"] = "not a finite number"
+        return out
 
 
 class Exclusion(_Model):
@@ -240,6 +279,8 @@ class ScreenResult(_Model):
     steps: list[Step] = Field(default_factory=list,
                               description="landing screens: steps and shuffles (not landings)")
     ratings: Ratings | None = Field(default=None, description="Crossley and LESS ratings")
+    clip_views: list[ClipView] = Field(
+        default_factory=list, description="combined results: every clip's view and usability")
 
     def to_json(self) -> str:
         return self.model_dump_json(indent=2)

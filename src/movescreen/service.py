@@ -8,6 +8,7 @@ them re-implements the flow.
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .atomic import atomic_write_text
 from .combine import combine
@@ -19,7 +20,12 @@ from .results import ScreenResult, TestName
 from .rules.athlete import AthleteFacts
 from .rules.make import make_plan
 from .rules.plan import Plan
+from .rules.schema import Sex
 from .screens.common import Overrides
+
+if TYPE_CHECKING:  # the rules modules import rule-engine (slow): imported when a session runs
+    from .rules.limits import Limits
+    from .rules.loader import RuleSet
 
 # Called once per clip before its analysis starts: (index, number of clips, clip path).
 ClipStarted = Callable[[int, int, Path], None]
@@ -32,7 +38,8 @@ class SessionRequest:
     clips: tuple[Request, ...]
     out: Path
     athlete: AthleteFacts | None = None  # given: make a plan (plan.json)
-    rules: Path | None = None  # a clinic's rules file or folder
+    rules: Path | None = None  # a clinic's rules file or folder: the thresholds of everything
+    sex: Sex = "unknown"  # for the sex-specific thresholds when there is no athlete
     previous: tuple[Path, ...] = ()  # earlier plan.json or results.json (re-test)
     report: bool = False
     pdf: bool = True
@@ -48,6 +55,7 @@ class SessionOutcome:
     analyses: list[Analysis]
     results_path: Path
     clip_dirs: list[Path]
+    limits: "Limits"  # the thresholds in force (rules, athlete's sex): summary and report
     plan: Plan | None = None
     plan_path: Path | None = None
     report_paths: dict[str, Path] = field(default_factory=dict)
@@ -99,14 +107,14 @@ def rescreen_to_folder(pose: Path | PoseSequence, test: TestName,
     return analysis
 
 
-def check_session(req: SessionRequest) -> None:
-    """Fail fast (before minutes of pose inference) on a bad rules file or empty request."""
+def check_session(req: SessionRequest) -> "RuleSet":
+    """Fail fast (before minutes of pose inference) on a bad rules file or empty request;
+    returns the rules in force."""
     if not req.clips:
         raise MovescreenError("No clips given: pass at least one video file.")
-    if req.athlete is not None:
-        from .rules.loader import load_rules
+    from .rules.loader import load_rules
 
-        load_rules(req.rules)
+    return load_rules(req.rules)
 
 
 def rerate(result: ScreenResult, athlete: AthleteFacts, rules: Path | None) -> ScreenResult:
@@ -125,7 +133,9 @@ def run_session(req: SessionRequest, on_clip: ClipStarted | None = None) -> Sess
     One clip writes its outputs straight into ``req.out``; several clips write one folder per
     clip inside it plus a combined results.json. Raises MovescreenError on a user problem.
     """
-    check_session(req)
+    from .rules.limits import limits_for
+
+    limits = limits_for(check_session(req), req.athlete.sex if req.athlete else req.sex)
     many = len(req.clips) > 1
     dirs = clip_folders([c.clip for c in req.clips], req.out) if many else [req.out]
     analyses = []
@@ -142,7 +152,7 @@ def run_session(req: SessionRequest, on_clip: ClipStarted | None = None) -> Sess
     if req.athlete is not None:  # the ratings with the rules in force and the athlete's sex
         result = rerate(result, req.athlete, req.rules)
         atomic_write_text(results_path, result.to_json())
-    outcome = SessionOutcome(result, analyses, results_path, dirs)
+    outcome = SessionOutcome(result, analyses, results_path, dirs, limits)
     if req.athlete is not None:
         outcome.plan, outcome.plan_path = make_plan(
             [(str(results_path), result)], req.athlete, req.out, rules=req.rules,
@@ -152,5 +162,5 @@ def run_session(req: SessionRequest, on_clip: ClipStarted | None = None) -> Sess
 
         outcome.report_paths = write_report(
             [(results_path, result)], req.out, plan=outcome.plan,
-            athlete_name=req.athlete_name, pdf=req.pdf, video=req.video)
+            athlete_name=req.athlete_name, pdf=req.pdf, video=req.video, limits=limits)
     return outcome

@@ -4,7 +4,9 @@ Below ``COMPACT_BELOW`` columns (an 80-column terminal) the tables drop their le
 columns and the reps table folds to two lines a rep, so no column wraps one character per line.
 """
 
+import math
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich import box
 from rich.console import Console
@@ -15,6 +17,9 @@ from .catalog import load_catalog
 from .ratings.terminal import print_ratings
 from .results import ScreenResult
 
+if TYPE_CHECKING:
+    from .rules.limits import Limit, Limits
+
 COMPACT_BELOW = 110
 
 
@@ -23,7 +28,7 @@ _UNIT_SUFFIX = {"deg": "°", "% leg length": "%", "s": " s", "leg lengths": " LL
 
 
 def _fmt(v: float | None, unit: str) -> str:
-    if v is None:
+    if v is None or not math.isfinite(v):
         return "—"
     digits = 2 if unit in ("leg lengths", "ratio", "s") else 1
     return f"{v:.{digits}f}{_UNIT_SUFFIX.get(unit, '')}"
@@ -80,17 +85,26 @@ def _sure(m, compact: bool) -> str:
     return f"{ci} [dim]{' · '.join(extra)}[/]"
 
 
-def _metrics_table(title: str, metrics: dict, catalog: dict, with_status: bool,
-                   compact: bool) -> Table:
+def _target(limit: "Limit | None") -> str:
+    if limit is None:
+        return ""
+    sign = ("≤" if limit.op == ">" else "<") if limit.above else ("≥" if limit.op == "<" else ">")
+    return f"target {sign} {_fmt(limit.value, limit.unit)}"
+
+
+def _metrics_table(title: str, metrics: dict, catalog: dict, limits: "Limits", test: str,
+                   with_status: bool, compact: bool) -> Table:
     headers = (["metric", "median", "95% CI" if compact else "95% CI of median", "worst",
                 "normal / target"] + ([""] if with_status else []))
     rows = []
     for name, m in metrics.items():
         d = catalog[name]
+        limit = limits.get(test, name) if with_status else None
+        norm = " · ".join(x for x in (d.normal, _target(limit)) if x)
         row = [escape(m.label), _fmt(m.median, m.unit), _sure(m, compact), _worst(m, compact),
-               f"[dim]{escape(d.normal)}[/]"]
+               f"[dim]{escape(norm)}[/]"]
         if with_status:
-            flagged = d.flagged(m.median)
+            flagged = limit.flagged(m.median) if limit is not None else None
             row.append(("[yellow]noise[/]" if compact else "[yellow]within measurement noise[/]")
                        if flagged and m.within_noise else
                        ("[red]not met[/]" if compact else "[red]target not met[/]") if flagged
@@ -155,9 +169,17 @@ def _landings_table(r: ScreenResult, compact: bool) -> tuple[Table, list]:
     return _table("Landings", headers, rows, compact, wrap=(len(headers) - 1,)), rows
 
 
-def print_summary(console: Console, r: ScreenResult) -> None:
-    """The readable summary: who and what was analysed, per-leg metrics against norms."""
+def print_summary(console: Console, r: ScreenResult, limits: "Limits | None" = None) -> None:
+    """The readable summary: who and what was analysed, per-leg metrics against norms.
+
+    ``limits``: the thresholds in force (rules and athlete's sex); the default rules and the
+    unknown-sex thresholds when not given.
+    """
     catalog = load_catalog()
+    if limits is None:
+        from .rules.limits import load_limits
+
+        limits = load_limits()
     compact = console.width < COMPACT_BELOW
     c = r.clip
     console.print(f"[bold]{r.test}[/] · {escape(Path(c.file).name)} · {c.width}x{c.height} · "
@@ -170,8 +192,13 @@ def print_summary(console: Console, r: ScreenResult) -> None:
     console.print(f"Standing reference: {r.standing.n_frames} frames between "
                   f"{r.standing.t_start:.1f} and {r.standing.t_end:.1f} s · "
                   f"{what} found: {len(r.reps)}", highlight=False)
-    for other in r.other_clips:
-        console.print(f"Also combined: {escape(Path(other.file).name)}", highlight=False)
+    for cv in r.clip_views:
+        state = ("used" if cv.usable
+                 else f"[yellow]not used[/]: {escape(' '.join(cv.problems))}")
+        console.print(f"Clip {escape(cv.clip)}: {cv.view.view} view · {state}", highlight=False)
+    if not r.clip_views:
+        for other in r.other_clips:
+            console.print(f"Also combined: {escape(Path(other.file).name)}", highlight=False)
     if r.reps:
         table, rows = _reps_table(r, compact)
         if compact:
@@ -187,14 +214,14 @@ def print_summary(console: Console, r: ScreenResult) -> None:
             continue
         title = f"{side.upper()} leg · {leg.reps_used} of {leg.reps_total} reps used"
         # the published FPPA targets are for single-leg squats and landings, not squats
-        console.print(_metrics_table(title, leg.metrics, catalog,
+        console.print(_metrics_table(title, leg.metrics, catalog, limits, r.test,
                                      with_status=r.test != "squat", compact=compact))
         for ex in leg.excluded:
             console.print(f"  [yellow]rep {ex.rep} excluded:[/] {escape(ex.reason)}",
                           highlight=False)
     if r.bilateral:
-        console.print(_metrics_table("Both legs", r.bilateral, catalog, with_status=True,
-                                     compact=compact))
+        console.print(_metrics_table("Both legs", r.bilateral, catalog, limits, r.test,
+                                     with_status=True, compact=compact))
     print_ratings(console, r.ratings, compact)
     colours = {"error": "red", "warning": "yellow", "info": "blue"}
     for f in r.quality:

@@ -9,5 +9,5 @@ from .errors import MovescreenError
 
 def fail(console: Console, exc: MovescreenError) -> None:
     """Print ``exc``'s message (as text, never markup) and exit with its code."""
-    console.print(f"[bold red]error:[/] {escape(exc.message)}", highlight=False)
+    console.print(f"[bold red]error:[/] {escape(exc.message)}", highlight=False, soft_wrap=True)
     raise typer.Exit(exc.exit_code) from None

@@ -2,7 +2,7 @@
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from pydantic import ValidationError
@@ -12,9 +12,14 @@ from rich.markup import escape
 from ..atomic import atomic_write_text
 from ..errors import MovescreenError
 from ..results import ScreenResult
+from ..rules.cli import RulesOpt, SexOpt
 from ..rules.make import load_results
 from ..rules.plan import Plan
+from ..rules.schema import Sex
 from ..terminal import fail
+
+if TYPE_CHECKING:  # rules.limits imports rule-engine (slow): imported when a report is made
+    from ..rules.limits import Limits
 
 REPORT_HTML = "report.html"
 REPORT_PDF = "report.pdf"
@@ -44,14 +49,17 @@ def load_plan(path: Path) -> Plan:
 def write_report(results: Sequence[tuple[Path, ScreenResult]], out_dir: Path, *,
                  plan: Plan | None = None, athlete_name: str = "", notes: str = "",
                  previous: Sequence[ScreenResult] = (), pdf: bool = True,
-                 video: bool = False) -> dict[str, Path]:
-    """Write report.html (+ report.pdf, + one annotated mp4 per clip); returns the paths."""
+                 video: bool = False, limits: "Limits | None" = None) -> dict[str, Path]:
+    """Write report.html (+ report.pdf, + one annotated mp4 per clip); returns the paths.
+
+    ``limits``: the thresholds in force (see :func:`report_limits`).
+    """
     from .html import attach_images, render_html
     from .model import build_report
     from .sources import clip_sources
 
     view = build_report(list(results), plan, athlete_name=athlete_name, notes=notes,
-                        previous=list(previous))
+                        previous=list(previous), limits=limits)
     attach_images(view)
     html = render_html(view)
     out_dir = Path(out_dir)
@@ -71,10 +79,36 @@ def write_report(results: Sequence[tuple[Path, ScreenResult]], out_dir: Path, *,
     return paths
 
 
+def _plan_rules(plan: Plan) -> Path | None:
+    """The clinic's rules a plan was made with: its one file, or the folder of its files."""
+    own = [Path(f) for f in plan.rules.files if not f.startswith("movescreen:")]
+    if not own:
+        return None
+    where = own[0] if len(own) == 1 else own[0].parent
+    if not where.exists() or any(f.parent != own[0].parent for f in own):
+        raise MovescreenError(f"The plan was made with the rules {', '.join(map(str, own))}, "
+                              "which are not found here: pass them with --rules.")
+    return where
+
+
+def report_limits(rules: Path | None = None, sex: Sex | None = None,
+                  plan: Plan | None = None) -> "Limits":
+    """The thresholds of the report's lights: the given rules, else the rules the plan was made
+    with, else the defaults; the given sex, else the plan's athlete's, else unknown."""
+    if rules is None and plan is not None:
+        rules = _plan_rules(plan)
+    if sex is None:
+        sex = plan.athlete.sex if plan is not None else "unknown"  # type: ignore[assignment]
+    from ..rules.limits import load_limits
+
+    return load_limits(rules, sex or "unknown")
+
+
 def run_report(console: Console, results_paths: Sequence[Path], *, plan: Path | None = None,
                previous: Sequence[Path] = (), athlete_name: str = "", notes: str = "",
                out: Path | None = None, pdf: bool = True, video: bool = False,
-               find_plan: bool = True) -> dict[str, Path]:
+               find_plan: bool = True, rules: Path | None = None,
+               sex: Sex | None = None) -> dict[str, Path]:
     """Load the inputs, write the report and print where it went. Raises MovescreenError.
 
     Without ``plan``, a plan.json beside the first results file is used if there is one (unless
@@ -85,10 +119,11 @@ def run_report(console: Console, results_paths: Sequence[Path], *, plan: Path | 
     plan_path = plan or (files[0].parent / "plan.json")
     the_plan = load_plan(plan_path) if plan or (find_plan and plan_path.is_file()) else None
     earlier = [r for _, r in load_results([_results_file(p) for p in previous])]
+    limits = report_limits(rules, sex, the_plan)
     with console.status("Writing the report …"):
         paths = write_report(loaded, out or files[0].parent, plan=the_plan,
                              athlete_name=athlete_name, notes=notes, previous=earlier,
-                             pdf=pdf, video=video)
+                             pdf=pdf, video=video, limits=limits)
     for key, path in paths.items():
         console.print(f"Wrote [bold]{escape(str(path))}[/]" + (" (annotated video)"
                                                                 if key.startswith("video")
@@ -113,11 +148,18 @@ def report_command(
     pdf: Annotated[bool, typer.Option("--pdf/--no-pdf", help="Also write report.pdf.")] = True,
     video: Annotated[bool, typer.Option(
         "--video", help="Also write an annotated H.264 video per clip.")] = False,
+    sex: SexOpt = None,
+    rules: RulesOpt = None,
 ) -> None:
-    """Write a coach's report (report.html, report.pdf) from results and plan."""
+    """Write a coach's report (report.html, report.pdf) from results and plan.
+
+    The traffic lights use the thresholds of --rules (default: the rules the plan was made
+    with, else the defaults) for --sex (default: the plan's athlete, else unknown).
+    """
     console = Console()
     try:
         run_report(console, results, plan=plan, previous=previous or [],
-                   athlete_name=athlete_name, notes=notes, out=out, pdf=pdf, video=video)
+                   athlete_name=athlete_name, notes=notes, out=out, pdf=pdf, video=video,
+                   rules=rules, sex=sex.value if sex else None)  # type: ignore[arg-type]
     except MovescreenError as exc:
         fail(console, exc)

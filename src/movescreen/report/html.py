@@ -68,12 +68,12 @@ def attach_images(view: ReportView) -> None:
     for screen in view.screens:
         sources = clip_sources(screen.source, screen.result)
         stills = make_stills(screen.stills, sources, label=screen.result.test != "squat")
-        series = [(src.name, plots.time_series(screen.result, src, catalog, view.sex))
+        series = [(src.name, plots.time_series(screen.result, src, catalog, view.limits))
                   for src in sources]
         screen.images = {"stills": stills,
                          "plots": [(name, png) for name, png in series if png],
                          "problems": sorted({s.problem for s in sources if s.problem}),
-                         "intervals": interval_plot(screen.result, catalog, view.sex)}
+                         "intervals": interval_plot(screen.result, catalog, view.limits)}
     series, sdd = _trend_series(view)
     view.images["trends"] = plots.trends(series, sdd) if series else None
 

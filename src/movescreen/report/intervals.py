@@ -1,13 +1,15 @@
 """How sure each median is, drawn: 95% interval per leg, published SEM, flag threshold."""
 
-from ..catalog import MetricDef, Sex
+from ..catalog import MetricDef
 from ..results import ScreenResult
+from ..rules.limits import Limits
 from .plots import SIDE_HEX, _png
 
 UNIT = "deg"  # one axis: the angle metrics
 
 
-def interval_plot(r: ScreenResult, catalog: dict[str, MetricDef], sex: Sex) -> bytes | None:
+def interval_plot(r: ScreenResult, catalog: dict[str, MetricDef], limits: Limits
+                  ) -> bytes | None:
     """Angle metrics with a median interval: one row per metric, a point and bar per leg.
 
     The thick bar is the 95% bootstrap interval of the median over reps; the thin grey bar is
@@ -37,9 +39,10 @@ def interval_plot(r: ScreenResult, catalog: dict[str, MetricDef], sex: Sex) -> b
                     solid_capstyle="butt", alpha=0.6, zorder=2)
             ax.plot([m.median], [y], "o", color=SIDE_HEX[side], ms=5, zorder=3,
                     label=f"{side} leg" if i == 0 else None)
-        limit = d.threshold(sex)
+        limit = limits.get(r.test, d.name)  # the rules in force, for the athlete's sex
         if limit is not None:
-            ax.plot([limit, limit], [i - 0.35, i + 0.35], color="#c62828", lw=1.5, ls="--")
+            ax.plot([limit.value, limit.value], [i - 0.35, i + 0.35], color="#c62828", lw=1.5,
+                    ls="--")
     ax.set_yticks(range(len(rows)), [d.label for d, _ in rows], fontsize=8)
     ax.invert_yaxis()
     ax.set_xlabel("degrees · dot = median · bar = 95% interval over reps · grey = ± published "

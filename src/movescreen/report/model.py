@@ -1,23 +1,26 @@
 """The report's view model: results and plan turned into what a coach reads.
 
-Findings are plain sentences; every metric gets a traffic light against the catalogue's norms
-(green = target met, red = movement-quality target not met, amber = approximate because of the
-camera view, grey = no norm or not measurable). Nothing here draws or renders.
+Findings are plain sentences; every metric gets a traffic light against the thresholds of the
+rules in force for the athlete's sex (:mod:`movescreen.rules.limits`, the same numbers the plan
+uses): green = target met, red = movement-quality target not met, amber = approximate because
+of the camera view, grey = no norm or not measurable. Nothing here draws or renders.
 """
 
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
 from ..catalog import MetricDef, Sex, load_catalog
 from ..results import MetricSummary, Rep, ScreenResult, Side
+from ..rules.limits import Limit, Limits, load_limits
 from ..rules.plan import Plan
 
 Light = Literal["red", "amber", "green", "grey"]
 SIDES: tuple[Side, Side] = ("left", "right")
 LANDINGS = ("single-leg-hop", "drop-landing")
-# left-right FPPA difference beyond the smallest detectable difference (clinical.md §3, Munro 2012)
-FPPA_ASYMMETRY_DEG = 8.0
+# left-right FPPA difference: the rules' limit (the smallest detectable difference, Munro 2012)
+ASYMMETRY = "fppa_asymmetry_deg"
 
 SCREEN_TITLES = {"single-leg-squat": "Single-leg squat", "squat": "Squat",
                  "single-leg-hop": "Single-leg hop", "drop-landing": "Drop landing"}
@@ -76,7 +79,7 @@ _SUFFIX = {"deg": "°", "% leg length": "%", "s": " s", "leg lengths": " LL", "r
 
 def fmt(v: float | None, unit: str) -> str:
     """A value with its unit, or an em dash."""
-    if v is None:
+    if v is None or not math.isfinite(v):
         return "—"
     digits = 2 if unit in ("leg lengths", "ratio", "s") else 0 if unit == "deg" else 1
     return f"{v:.{digits}f}{_SUFFIX.get(unit, ' ' + unit)}"
@@ -146,6 +149,7 @@ class ScreenView:
     approximate: list[str]
     missing_sides: list[str]
     images: dict[str, object] = field(default_factory=dict)  # filled by the renderer
+    asymmetry_limit: str = ""  # the left-right FPPA difference that counts as asymmetric
 
 
 @dataclass
@@ -161,15 +165,16 @@ class ReportView:
     plan: Plan | None
     sex: Sex
     previous: list[ScreenResult]
+    limits: Limits
     not_assessed: list[str] = field(default_factory=list)
     images: dict[str, object] = field(default_factory=dict)
 
 
-def _light(d: MetricDef, value: float | None, sex: Sex, approximate: bool,
+def _light(limit: Limit | None, value: float | None, approximate: bool,
            with_norm: bool = True) -> Light:
-    if value is None:
+    if value is None or limit is None:
         return "grey"
-    flagged = d.flagged(value, sex) if with_norm else None
+    flagged = limit.flagged(value) if with_norm else None
     if flagged is None:
         return "grey"
     if approximate:
@@ -177,8 +182,8 @@ def _light(d: MetricDef, value: float | None, sex: Sex, approximate: bool,
     return "red" if flagged else "green"
 
 
-def _cell(d: MetricDef | None, m: MetricSummary | None, sex: Sex, untrusted: set[str],
-          with_norm: bool) -> Cell:
+def _cell(d: MetricDef | None, m: MetricSummary | None, limit: Limit | None,
+          untrusted: set[str], with_norm: bool) -> Cell:
     if m is None:
         return Cell("—", "grey", "not recorded")
     if m.median is None:
@@ -186,10 +191,10 @@ def _cell(d: MetricDef | None, m: MetricSummary | None, sex: Sex, untrusted: set
     if d is None:
         return Cell(fmt(m.median, m.unit), "grey")
     approx = d.name in untrusted
-    light = _light(d, m.median, sex, approx, with_norm)
+    light = _light(limit, m.median, approx, with_norm)
     if light == "red" and m.within_noise:
         return Cell(fmt(m.median, m.unit), "grey", "within measurement noise "
-                    f"(±{fmt(m.noise, m.unit)})")
+                    f"(±{fmt(m.noise, m.unit)})", sureness(m))
     why = {"red": "movement-quality target not met", "green": "target met",
            "amber": "approximate: camera not straight-on", "grey": "no norm for this screen"
            if with_norm is False else "no norm"}[light]
@@ -210,24 +215,20 @@ def sureness(m: MetricSummary) -> str:
     return ", ".join(parts)
 
 
-def _norm_text(d: MetricDef, sex: Sex) -> str:
-    limit = d.threshold(sex)
-    if limit is None:
-        return ""
-    return (f"normal up to {fmt(limit, d.unit)}" if d.flag_above is not None
-            else f"target at least {fmt(limit, d.unit)}")
+def _norm_text(d: MetricDef, limit: Limit) -> str:
+    return (f"normal up to {fmt(limit.value, d.unit)}" if limit.above
+            else f"target at least {fmt(limit.value, d.unit)}")
 
 
-def _finding(test: str, d: MetricDef, side: str | None, value: float, sex: Sex,
+def _finding(test: str, d: MetricDef, side: str | None, value: float, limit: Limit,
              approximate: bool) -> Finding:
-    limit = d.threshold(sex) or 0.0
     template = _PHRASES.get(d.name, f"{d.label} ({{side}} leg)" if side else d.label)
     leg = side or "both"
     text = template.format(Side=leg.capitalize(), side=leg, where=_WHERE[test])
-    text = f"{text}: {fmt(value, d.unit)}, {_norm_text(d, sex)}"
+    text = f"{text}: {fmt(value, d.unit)}, {_norm_text(d, limit)}"
     if approximate:
         text += " (approximate: camera not straight-on)"
-    score = abs(value - limit) / max(abs(limit), 1.0)
+    score = abs(value - limit.value) / max(abs(limit.value), 1.0)
     return Finding(text, "amber" if approximate else "red", SCREEN_TITLES[test], score)
 
 
@@ -287,17 +288,19 @@ def _stills(r: ScreenResult) -> list[StillRequest]:
             for (t, clip), sides in picks.items()]
 
 
-def screen_view(source: Path, r: ScreenResult, sex: Sex, index: int,
+def screen_view(source: Path, r: ScreenResult, limits: Limits, index: int,
                 catalog: dict[str, MetricDef]) -> ScreenView:
     """One screen's tables, traffic lights and still requests."""
     untrusted = set(r.view.untrusted_metrics)
     with_norm = r.test != "squat"  # the published FPPA norms are for single-leg tasks
     names = list(dict.fromkeys(n for leg in r.legs.values() for n in leg.metrics))
+    asymmetry = limits.get(r.test, ASYMMETRY) or limits.get("single-leg-squat", ASYMMETRY)
     rows = []
     for name in names:
         d = catalog.get(name)
+        limit = limits.get(r.test, name)
         cells = {s: _cell(d, r.legs[s].metrics.get(name) if s in r.legs and r.legs[s].reps_total
-                          else None, sex, untrusted, with_norm) for s in SIDES}
+                          else None, limit, untrusted, with_norm) for s in SIDES}
         vals = [r.legs[s].metrics[name].median for s in SIDES
                 if s in r.legs and name in r.legs[s].metrics]
         diff, asym = "", False
@@ -305,15 +308,16 @@ def screen_view(source: Path, r: ScreenResult, sex: Sex, index: int,
             delta = abs(vals[0] - vals[1])  # type: ignore[operator]
             unit = d.unit if d else ""
             diff = fmt(delta, unit)
-            asym = (with_norm and name.startswith("fppa") and unit == "deg"
-                    and delta > FPPA_ASYMMETRY_DEG)
+            asym = bool(with_norm and name.startswith("fppa") and unit == "deg"
+                        and asymmetry is not None and asymmetry.flagged(delta))
         label = d.label if d else name
         rows.append(MetricRow(name, label, d.normal if d else "", cells, diff, asym))
     bilateral = []
     for name, m in r.bilateral.items():
         d = catalog.get(name)
         bilateral.append(MetricRow(name, d.label if d else m.label, d.normal if d else "",
-                                   {"both": _cell(d, m, sex, untrusted, True)}))
+                                   {"both": _cell(d, m, limits.get(r.test, name), untrusted,
+                                                  True)}))
     key_cells = []
     by_name = {row.name: row for row in [*rows, *bilateral]}
     for name in KEY_METRICS[r.test]:
@@ -326,10 +330,11 @@ def screen_view(source: Path, r: ScreenResult, sex: Sex, index: int,
                          if n in by_name)
     missing = [s for s in SIDES if s not in r.legs or not r.legs[s].reps_total]
     return ScreenView(f"screen-{index}", SCREEN_TITLES[r.test], r, source, rows, bilateral,
-                      cols, reps, key_cells, _stills(r), not_measurable, approximate, missing)
+                      cols, reps, key_cells, _stills(r), not_measurable, approximate, missing,
+                      asymmetry_limit=fmt(asymmetry.value, "deg") if asymmetry else "")
 
 
-def findings(r: ScreenResult, sex: Sex, catalog: dict[str, MetricDef]) -> list[Finding]:
+def findings(r: ScreenResult, limits: Limits, catalog: dict[str, MetricDef]) -> list[Finding]:
     """Every metric (median over reps) that misses its movement-quality target."""
     out = []
     untrusted = set(r.view.untrusted_metrics)
@@ -339,11 +344,12 @@ def findings(r: ScreenResult, sex: Sex, catalog: dict[str, MetricDef]) -> list[F
         per_leg = [x for x in per_leg if x[1] == "depth_pct"]
     flagged = []
     for side, name, m in [*per_leg, *((None, n, m) for n, m in r.bilateral.items())]:
-        d = catalog.get(name)
-        if d is None or m.median is None or not d.flagged(m.median, sex) or m.within_noise:
+        d, limit = catalog.get(name), limits.get(r.test, name)
+        if (d is None or limit is None or m.median is None or not limit.flagged(m.median)
+                or m.within_noise):
             continue
         flagged.append((side, name, m))
-        out.append(_finding(r.test, d, side, m.median, sex, name in untrusted))
+        out.append(_finding(r.test, d, side, m.median, limit, name in untrusted))
     best: dict[tuple[str | None, str], Finding] = {}  # one finding per leg and family
     for (side, name, _), f in zip(flagged, out, strict=True):
         key = (side, "fppa" if name.startswith("fppa") else name)
@@ -366,12 +372,19 @@ def not_assessed(plan: Plan | None) -> list[str]:
 
 def build_report(results: list[tuple[Path, ScreenResult]], plan: Plan | None = None, *,
                  athlete_name: str = "", notes: str = "",
-                 previous: list[ScreenResult] | None = None) -> ReportView:
-    """The whole report's content. Text is kept raw: the template escapes it."""
+                 previous: list[ScreenResult] | None = None,
+                 limits: Limits | None = None) -> ReportView:
+    """The whole report's content. Text is kept raw: the template escapes it.
+
+    ``limits``: the thresholds in force (rules and athlete's sex); without them, the default
+    rules for the plan's athlete (unknown sex without a plan).
+    """
     catalog = load_catalog()
-    sex: Sex = plan.athlete.sex if plan is not None else "unknown"  # type: ignore[assignment]
-    screens = [screen_view(p, r, sex, i, catalog) for i, (p, r) in enumerate(results)]
-    found = [f for _, r in results for f in findings(r, sex, catalog)]
+    if limits is None:
+        limits = load_limits(None, plan.athlete.sex if plan is not None else "unknown")
+    sex: Sex = limits.sex
+    screens = [screen_view(p, r, limits, i, catalog) for i, (p, r) in enumerate(results)]
+    found = [f for _, r in results for f in findings(r, limits, catalog)]
     found.sort(key=lambda f: (f.light != "red", -f.score))
     rs = [r for _, r in results]
     clips = [Path(c.file).name for r in rs for c in (r.clip, *r.other_clips)]
@@ -381,4 +394,4 @@ def build_report(results: list[tuple[Path, ScreenResult]], plan: Plan | None = N
         version=rs[0].movescreen_version if rs else "",
         models=sorted({r.model.name for r in rs}), clips=list(dict.fromkeys(clips)),
         screens=screens, findings=found, plan=plan, sex=sex, previous=list(previous or []),
-        not_assessed=not_assessed(plan))
+        limits=limits, not_assessed=not_assessed(plan))

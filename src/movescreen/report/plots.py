@@ -6,8 +6,9 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ..catalog import MetricDef, Sex
+from ..catalog import MetricDef
 from ..results import ScreenResult
+from ..rules.limits import Limits
 from .model import LANDINGS, fmt
 from .sources import ClipSource
 
@@ -42,7 +43,7 @@ def _png(fig: "Figure") -> bytes:
 
 
 def time_series(r: ScreenResult, src: ClipSource, catalog: dict[str, MetricDef],
-                sex: Sex) -> bytes | None:
+                limits: Limits) -> bytes | None:
     """FPPA, pelvic drop and trunk lean of both legs over the clip; reps shaded, norms banded.
 
     Each leg's line is bold inside its own reps (single-leg screens) and faint elsewhere.
@@ -70,10 +71,11 @@ def time_series(r: ScreenResult, src: ClipSource, catalog: dict[str, MetricDef],
             if np.any(np.isfinite(scope)):
                 lo, hi = min(lo, np.nanmin(scope)), max(hi, np.nanmax(scope))
         d = catalog.get(band) if band else None
-        limit = d.threshold(sex) if d else None
+        lim = limits.get(r.test, band) if band else None
+        limit = lim.value if lim is not None else None
         if not np.isfinite(lo):
             lo, hi = -1.0, 1.0
-        if limit is not None and d is not None and d.flag_above is not None:
+        if limit is not None and d is not None and lim is not None and lim.above:
             lo, hi = min(lo, -2.0), max(hi, limit + 2.0)
             ax.axhspan(lo - 100, limit, color="#2e9d4f", alpha=0.10, lw=0)
             ax.axhline(limit, color="#2e9d4f", lw=1, ls="--")

@@ -6,14 +6,12 @@ from pathlib import Path
 import numpy as np
 from numpy.typing import NDArray
 
-from ..conditioning import ConditionedPose, ConditioningOptions
+from ..conditioning import ConditionedPose
 from ..errors import MovescreenError
 from ..kinematics import Kinematics
+from ..pipeline import screen_pose
 from ..pose.sequence import PoseSequence
 from ..results import ClipInfo, ScreenResult
-from ..screens.common import conditioned_kinematics
-
-LANDING_CUTOFF_HZ = 12.0  # as movescreen.screens.landing.LANDING_CONDITIONING
 
 
 @dataclass(frozen=True)
@@ -69,10 +67,7 @@ def clip_sources(source: Path, r: ScreenResult) -> list[ClipSource]:
                 if seq.clip.sha256 != info.sha256:
                     problem = f"{pose_path} belongs to another clip: no stills or plots"
                 else:
-                    cutoff = LANDING_CUTOFF_HZ if r.test in ("single-leg-hop", "drop-landing") \
-                        else ConditioningOptions().cutoff_hz
-                    # exactly as the screens saw it (including a camera cut left out)
-                    pose, k, _ = conditioned_kinematics(seq, ConditioningOptions(cutoff_hz=cutoff))
+                    pose, k = screen_pose(seq, r.test)  # exactly as the screen saw it
                     standing = (k.t >= r.standing.t_start - 1e-6) & (
                         k.t <= r.standing.t_end + 1e-6)
         out.append(ClipSource(info, name, video, pose, k, standing, problem))

@@ -6,6 +6,7 @@ comes from the next file that has it. Files are ranked by content, never by argu
 so the merge (and the plan) does not depend on the order the files were given in.
 """
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -44,7 +45,15 @@ class Source:
         return not self.errors and sum(leg.reps_used for leg in self.result.legs.values()) > 0
 
     def sides(self) -> set[str]:
+        """Legs with reps; in a combined result, only the legs of its usable clips."""
+        if self.result.clip_views:
+            return {s for c in self.result.clip_views if c.usable for s in c.legs}
         return {s for s, leg in self.result.legs.items() if leg.reps_total > 0}
+
+    def unusable_clips(self) -> list[tuple[str, set[str], str]]:
+        """(name, legs, why) of the unusable clips inside a usable combined result."""
+        return [(c.clip, set(c.legs), " ".join(c.problems)) for c in self.result.clip_views
+                if not c.usable] if self.usable else []
 
     def rank(self, side: str | None = None) -> tuple:
         """Sort key: most used reps (of ``side``, or in all) first; ties broken by content."""
@@ -95,14 +104,15 @@ def merge_screen(test: TestName, sources: Sequence[Source], metrics: Sequence[st
         return MergedScreen(prefix, label, False, False, values, why, (), (), ())
     good = [s for s in mine if s.usable]
     covered = set().union(*(s.sides() for s in good)) if good else set()
-    bad = [s for s in mine if not s.usable]
+    bad = [(s.name, s.sides(), _fmt_flags(s)) for s in mine if not s.usable]
+    bad += [clip for s in good for clip in s.unusable_clips()]  # per clip of a combined file
     caveats, problems = [], []
-    for s in bad:
-        if good and s.sides() <= covered:
-            caveats.append(f"{label}: {s.name} is unusable ({_fmt_flags(s)}) and was ignored; "
-                           f"{', '.join(g.name for g in good)} cover(s) the same leg(s).")
+    for name, sides, why in bad:
+        if good and covered and sides <= covered:
+            caveats.append(f"{label}: {name} is unusable ({why}) and was ignored; the other "
+                           f"clips ({', '.join(g.name for g in good)}) cover the same leg(s).")
         else:
-            problems.append(f"{s.name}: {_fmt_flags(s)}")
+            problems.append(f"{name}: {why}")
     names_all = tuple(s.name for s in mine)
     if problems or not good:
         values, why = _blank(names, f"{label} clip unusable (re-record)")
@@ -125,7 +135,7 @@ def _take(name: str, candidates: list, label: str, values: dict, why: dict, cave
     """First non-null median among ranked candidates; a caveat when it is not the first file.
     ``spread`` gets the half-width of that median's interval, when it has one."""
     for i, (src, summary) in enumerate(candidates):
-        if summary is not None and summary.median is not None:
+        if summary is not None and summary.median is not None and math.isfinite(summary.median):
             values[name] = float(summary.median)
             if spread is not None and summary.ci_low is not None and summary.ci_high is not None:
                 spread[name] = (summary.ci_high - summary.ci_low) / 2.0

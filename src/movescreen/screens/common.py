@@ -238,7 +238,7 @@ def view_info(p: Prepared) -> ViewInfo:
         "sagittal": "side view: frontal-plane angles not measurable from this view",
     }[p.view.view]
     return ViewInfo(view=p.view.view, source=p.view_source,  # type: ignore[arg-type]
-                    body_yaw_deg=_finite(p.view.yaw_deg), width_ratio=_finite(p.view.width_ratio),
+                    body_yaw_deg=finite(p.view.yaw_deg), width_ratio=finite(p.view.width_ratio),
                     untrusted_metrics=untrusted, reason=reason)
 
 
@@ -248,11 +248,12 @@ def standing_reference(p: Prepared, source: str) -> StandingReference:
         t_start=float(p.k.t[f[0]]), t_end=float(p.k.t[f[-1]]), n_frames=len(f),
         source=source,  # type: ignore[arg-type]
         leg_length_px=p.standing.leg_length_px,
-        fppa_deg={s: _finite(nanmedian(p.k.fppa[s][f])) for s in ("left", "right")},
+        fppa_deg={s: finite(nanmedian(p.k.fppa[s][f])) for s in ("left", "right")},
     )
 
 
-def _finite(x: float) -> float | None:
+def finite(x: float | None) -> float | None:
+    """``x`` as a float, or None when it is missing or not a finite number."""
     return float(x) if x is not None and np.isfinite(x) else None
 
 
@@ -281,7 +282,7 @@ def flexion_peak(p: Prepared, side: Side, rep: RepWindow
     if when is None:
         return None, None, None
     i = rep.start + int(np.nanargmax(est.deg[rep_slice(rep)]))
-    return value, when, _finite(est.uncertainty_deg[i])
+    return value, when, finite(est.uncertainty_deg[i])
 
 
 def flexion_note(p: Prepared) -> str:
@@ -309,9 +310,9 @@ def at_flexion(fppa: Array, flexion: Array, rep: RepWindow, level: float) -> flo
         return None
     i = int(idx[0])
     if i == 0 or not np.isfinite(f[i - 1]) or not np.isfinite(a[i - 1]):
-        return _finite(a[i])
+        return finite(a[i])
     w = (level - f[i - 1]) / (f[i] - f[i - 1])
-    return _finite(a[i - 1] + w * (a[i] - a[i - 1]))
+    return finite(a[i - 1] + w * (a[i] - a[i - 1]))
 
 
 def observed_fraction(p: Prepared, rep: RepWindow, landmarks: tuple[int, ...]) -> float:
@@ -337,7 +338,7 @@ def summarise(values: list[tuple[Rep, dict[str, float | None]]], catalog: dict[s
     noise = noise or {}
     for name in names:
         d = catalog[name]
-        pairs = [(r, m[name]) for r, m in values if m.get(name) is not None]
+        pairs = [(r, m[name]) for r, m in values if finite(m.get(name)) is not None]
         if not pairs:
             reason = (unmeasurable if unmeasurable and name in FRONTAL_METRICS
                       else "no rep gave a value")

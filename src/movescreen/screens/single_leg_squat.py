@@ -16,6 +16,7 @@ from .common import (
     Prepared,
     at_flexion,
     blank_unmeasurable,
+    finite,
     flexion_note,
     flexion_peak,
     gaps,
@@ -63,7 +64,7 @@ def leg_metrics(p: Prepared, w: RepWindow, side: Side
         notes.append(f"deepest point at ~{bottom_flex:.0f} deg knee flexion, beyond the 45-60 "
                      "deg window: FPPA there is foreshortened and not reported")
     else:
-        put("fppa_bottom_deg", float(k.fppa[side][w.bottom]), float(t[w.bottom]))
+        put("fppa_bottom_deg", finite(k.fppa[side][w.bottom]), float(t[w.bottom]))
     put("fppa_at_45_deg", at_flexion(k.fppa[side], flex, w, 45.0))
     put("fppa_at_60_deg", at_flexion(k.fppa[side], flex, w, 60.0))
     stand_fppa = nanmedian(k.fppa[side][sf])

@@ -46,7 +46,7 @@ def _per_leg(p: Prepared, w: RepWindow) -> dict:
         m: dict[str, float | None] = {
             "fppa_peak_deg": peak(k.fppa[side], t, w, in_window)[0],
             "fppa_bottom_deg": None if np.isfinite(bflex) and bflex > FPPA_WINDOW_MAX_FLEXION
-            else float(k.fppa[side][w.bottom]),
+            else _f(k.fppa[side][w.bottom]),
             "fppa_at_45_deg": at_flexion(k.fppa[side], flex, w, 45.0),
             "fppa_at_60_deg": at_flexion(k.fppa[side], flex, w, 60.0),
             "knee_over_foot": _f(k.knee_medial_of_foot_px[side][w.bottom]
