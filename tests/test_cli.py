@@ -8,6 +8,7 @@ from typer.testing import CliRunner
 
 from media import bad_inputs
 from movescreen.cli import app
+from movescreen.pose import models
 
 EXPECTED = {
     "missing": "no such file",
@@ -57,5 +58,8 @@ def test_models_lists_and_verifies(tmp_path, monkeypatch):
     monkeypatch.setenv("MOVESCREEN_CACHE_DIR", str(tmp_path))
     result = CliRunner().invoke(app, ["models"], env={"COLUMNS": "200"})
     assert result.exit_code == 0
-    assert "bundled full" in result.output and "verified" in result.output
+    lines = result.output.splitlines()
+    for variant in ("full", "heavy"):
+        assert any(f"bundled {variant}" in ln and "verified" in ln for ln in lines), result.output
+    assert f"default: bundled {models.DEFAULT_MODEL}" in result.output
     assert "not present" in result.output  # the official variants are not downloaded here

@@ -11,8 +11,10 @@ from typer.testing import CliRunner
 from media import transformed_clip, write_video
 from movescreen.cli import app
 from movescreen.errors import MovescreenError
+from movescreen.landmarks import L_HIP, R_ANKLE
 from movescreen.pipeline import analyse_pose
-from movescreen.pose import PoseSequence, estimate_pose
+from movescreen.pose import PoseSequence, estimate_pose, models
+from movescreen.pose.landmarker import PoseOptions
 from movescreen.results import SCHEMA_VERSION, ScreenResult
 
 FRONTAL_SQUATS = [
@@ -170,3 +172,19 @@ def test_cli_several_clips_one_result(videos, tmp_path):
     assert {rep.clip for rep in combined.reps} == {c.name for c in clips}
     for c in clips:
         assert (out / c.stem / "results.json").is_file()
+
+
+def test_bundled_heavy_model_runs_offline_and_agrees_with_full(videos, tmp_path, monkeypatch):
+    """``--model heavy`` is the bundled heavy file (empty cache, no download) and finds the
+    same body as full: lower-body landmarks a median 2.0 px apart (max 6.0 px) on this
+    498 px clip, single pass."""
+    monkeypatch.setenv("MOVESCREEN_CACHE_DIR", str(tmp_path))
+    clip = videos / "squat_frontal_goblet_short_04.mp4"
+    fast = PoseOptions(symmetric=False)
+    full, heavy = (estimate_pose(clip, m, fast) for m in ("full", "heavy"))
+    assert heavy.model.name == "blazepose-heavy (bundled)"
+    assert heavy.model.sha256 == models.BUNDLED_SHA256["heavy"]
+    assert heavy.has_pose.mean() == 1.0 and len(analyse_pose(heavy, "squat").reps) == 1
+    lower = slice(L_HIP, R_ANKLE + 1)
+    gap = np.linalg.norm(full.image_xy[:, lower] - heavy.image_xy[:, lower], axis=2)
+    assert np.median(gap) < 3.0 and gap.max() < 10.0

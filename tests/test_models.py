@@ -5,6 +5,7 @@ import hashlib
 import http.server
 import shutil
 import threading
+import tomllib
 
 import pytest
 
@@ -12,33 +13,60 @@ from movescreen.errors import MovescreenError
 from movescreen.pose import models
 
 
-def test_bundled_model_verifies():
-    bundle = models.resolve_model()
-    assert bundle.sha256 == models.BUNDLED_SHA256
-    assert bundle.path.stat().st_size > 9_000_000
+def test_bundled_models_verify(tmp_path, monkeypatch):
+    monkeypatch.setenv("MOVESCREEN_CACHE_DIR", str(tmp_path))  # empty cache: nothing downloaded
+    default = models.resolve_model()
+    assert default.sha256 == models.BUNDLED_SHA256[models.DEFAULT_MODEL]
+    full, heavy = models.resolve_model("full"), models.resolve_model("heavy")
+    assert (full.source, heavy.source) == ("bundled", "bundled")
+    assert full.sha256 == models.BUNDLED_SHA256["full"] and full.path.stat().st_size > 9_000_000
+    assert heavy.sha256 == models.BUNDLED_SHA256["heavy"]
+    assert heavy.path.stat().st_size > 30_000_000
+    assert heavy.name == "blazepose-heavy (bundled)"
     rows = {r.name: r for r in models.list_models()}
-    assert rows["bundled full"].ok and rows["bundled full"].detail == "verified"
+    for variant in ("full", "heavy"):
+        assert rows[f"bundled {variant}"].ok and rows[f"bundled {variant}"].detail == "verified"
 
 
-def test_tampered_bundle_is_refused(tmp_path, monkeypatch):
-    bad = tmp_path / models.BUNDLED_NAME
-    shutil.copy(models.bundled_model_path(), bad)
+def test_pinned_hashes_agree_with_sums_file_and_wheel():
+    root = models.bundled_model_path("full").parent
+    sums = dict(line.split()[::-1] for line in (root / "SHA256SUMS").read_text().splitlines())
+    assert sums == {models.bundled_name(v): h for v, h in models.BUNDLED_SHA256.items()}
+    project = tomllib.loads((root.parent / "pyproject.toml").read_text())
+    included = project["tool"]["hatch"]["build"]["targets"]["wheel"]["force-include"]
+    for variant in models.BUNDLED_SHA256:
+        name = models.bundled_name(variant)
+        assert included[f"models/{name}"] == f"movescreen/models/{name}"
+
+
+@pytest.mark.parametrize("variant", ["full", "heavy"])
+def test_tampered_bundle_is_refused(tmp_path, monkeypatch, variant):
+    bad = tmp_path / models.bundled_name(variant)
+    shutil.copy(models.bundled_model_path(variant), bad)
     with open(bad, "r+b") as fh:
         fh.seek(1000)
         fh.write(b"\x00\x01\x02")
-    monkeypatch.setattr(models, "bundled_model_path", lambda: bad)
+    monkeypatch.setattr(models, "bundled_model_path", lambda v=variant: bad)
     with pytest.raises(MovescreenError, match="damaged or was replaced"):
-        models.resolve_model()
+        models.resolve_model(variant)
+    assert {r.name: r for r in models.list_models()}[f"bundled {variant}"].detail.startswith(
+        "HASH MISMATCH")
+
+
+def test_missing_bundle_is_explained(monkeypatch):
+    monkeypatch.setattr(models, "bundled_model_path", lambda v=None: None)
+    with pytest.raises(MovescreenError, match=r"pose_landmarker_heavy\.task is missing"):
+        models.resolve_model("heavy")
 
 
 def test_model_path_and_missing_variant(tmp_path, monkeypatch):
     monkeypatch.setenv("MOVESCREEN_CACHE_DIR", str(tmp_path))
-    with pytest.raises(MovescreenError, match="movescreen models download heavy"):
-        models.resolve_model("heavy")
+    with pytest.raises(MovescreenError, match="movescreen models download lite"):
+        models.resolve_model("lite")
     with pytest.raises(MovescreenError, match="no such file"):
         models.resolve_model(tmp_path / "nope.task")
-    own = models.resolve_model(models.bundled_model_path())
-    assert own.source == "file" and own.sha256 == models.BUNDLED_SHA256
+    own = models.resolve_model(models.bundled_model_path("heavy"))
+    assert own.source == "file" and own.sha256 == models.BUNDLED_SHA256["heavy"]
 
 
 @pytest.fixture

@@ -106,7 +106,7 @@ def analyze(
     reps: Annotated[str | None, typer.Option(
         help="Rep windows, e.g. '1.0-3.2,3.2-5.5' [default: auto].")] = None,
     model: Annotated[str | None, typer.Option(
-        help="Pose model: a .task file, or lite/full/heavy once downloaded.")] = None,
+        help="Pose model: full or heavy (bundled), lite once downloaded, or a .task file.")] = None,
     fast: Annotated[bool, typer.Option(
         "--fast", help="One landmarker pass per frame instead of two (picture and mirror): "
         "about twice as fast, but left/right can differ by 1-3 deg.")] = False,
@@ -279,6 +279,7 @@ def models(ctx: typer.Context) -> None:
         bad |= row.path is not None and not row.ok
         table.add_row(row.name, f"[{colour}]{row.detail}[/]", str(row.path or "—"))
     console.print(table)
+    console.print(f"default: bundled {model_store.DEFAULT_MODEL}")
     console.print(f"cache: {model_store.cache_dir()}")
     if bad:
         raise typer.Exit(1)

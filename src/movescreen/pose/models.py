@@ -1,7 +1,9 @@
-"""Pose model bundles: the bundled offline model, user files, and Google's official bundles.
+"""Pose model bundles: the bundled offline models, user files, and Google's official bundles.
 
-Every bundle is checked against a SHA-256 before it is used: the bundled model against the
-hash pinned here, official downloads against the pinned hash (full) or against the hash
+Two bundles ship with movescreen, BlazePose GHUM "full" and "heavy" (built by
+``models/build_pose_bundle.py``); ``DEFAULT_MODEL`` is the one used when none is named.
+Every bundle is checked against a SHA-256 before it is used: the bundled models against the
+hashes pinned here, official downloads against the pinned hash (full) or against the hash
 recorded in the cache on first download (lite, heavy).
 """
 
@@ -18,8 +20,13 @@ from ..atomic import atomic_path, atomic_write_text
 from ..errors import MovescreenError
 from ..video import file_sha256
 
-BUNDLED_NAME = "pose_landmarker_full.task"
-BUNDLED_SHA256 = "47d0956f841d74c11c1d1f552a88bd4890dc792f9f171515bad92180700a6f05"
+BUNDLED_SHA256 = {
+    "full": "47d0956f841d74c11c1d1f552a88bd4890dc792f9f171515bad92180700a6f05",
+    "heavy": "aab934b7302c61e877cb7e69653cde06020cacb02ddfee36af30f769b3b49a0b",
+}
+# The model used when none is named. Chosen on the dev clips and hand-marked frames: see the
+# README, "Pose models".
+DEFAULT_MODEL = "full"
 _OFFICIAL_URL = (
     "https://storage.googleapis.com/mediapipe-models/pose_landmarker/"
     "pose_landmarker_{v}/float16/latest/pose_landmarker_{v}.task"
@@ -60,12 +67,18 @@ def cache_dir() -> Path:
     return base / "models"
 
 
-def bundled_model_path() -> Path | None:
-    """The offline bundle shipped with movescreen (installed package, or a source checkout)."""
+def bundled_name(variant: str) -> str:
+    """File name of a bundled model (``pose_landmarker_<variant>.task``)."""
+    return f"pose_landmarker_{variant}.task"
+
+
+def bundled_model_path(variant: str = DEFAULT_MODEL) -> Path | None:
+    """An offline bundle shipped with movescreen (installed package, or a source checkout)."""
     here = Path(__file__).resolve().parent.parent
+    name = bundled_name(variant)
     candidates = (
-        here / "models" / BUNDLED_NAME,  # installed wheel (force-included)
-        here.parent.parent / "models" / BUNDLED_NAME,  # editable install / source checkout
+        here / "models" / name,  # installed wheel (force-included)
+        here.parent.parent / "models" / name,  # editable install / source checkout
     )
     return next((p for p in candidates if p.is_file()), None)
 
@@ -98,17 +111,19 @@ def _verify(path: Path, expected: str | None, what: str) -> str:
 
 
 def resolve_model(spec: str | Path | None = None) -> ModelBundle:
-    """Find and verify a bundle: None = the bundled model; 'lite'/'full'/'heavy' = an official
-    bundle in the cache; anything else = a path to a ``.task`` file."""
-    if spec is None:
-        path = bundled_model_path()
+    """Find and verify a bundle: None = the default bundled model; 'full'/'heavy' = that
+    bundled model (offline); 'lite' = the official bundle in the cache; anything else = a path
+    to a ``.task`` file (an official full or heavy download is used by its path)."""
+    variant = DEFAULT_MODEL if spec is None else str(spec)
+    if variant in BUNDLED_SHA256:
+        path = bundled_model_path(variant)
         if path is None:
             raise MovescreenError(
-                f"The bundled pose model {BUNDLED_NAME} is missing from this installation; "
-                "reinstall movescreen (pip install -e .) or pass --model PATH."
+                f"The bundled pose model {bundled_name(variant)} is missing from this "
+                "installation; reinstall movescreen (pip install -e .) or pass --model PATH."
             )
-        digest = _verify(path, BUNDLED_SHA256, "The bundled pose model")
-        return ModelBundle("blazepose-full (bundled)", path, digest, "bundled")
+        digest = _verify(path, BUNDLED_SHA256[variant], f"The bundled {variant} pose model")
+        return ModelBundle(f"blazepose-{variant} (bundled)", path, digest, "bundled")
     if str(spec) in VARIANTS:
         variant = str(spec)
         path = _official_path(variant)
@@ -128,10 +143,9 @@ def resolve_model(spec: str | Path | None = None) -> ModelBundle:
 
 
 def list_models() -> list[ModelStatus]:
-    """The bundled model and every official variant, each verified if present."""
-    rows = []
-    bundled = bundled_model_path()
-    rows.append(_status("bundled full", bundled, "bundled", BUNDLED_SHA256))
+    """The bundled models and every official variant, each verified if present."""
+    rows = [_status(f"bundled {variant}", bundled_model_path(variant), "bundled", expected)
+            for variant, expected in BUNDLED_SHA256.items()]
     for variant in VARIANTS:
         path = _official_path(variant)
         rows.append(_status(f"official {variant}", path if path.is_file() else None,
