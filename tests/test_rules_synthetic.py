@@ -93,3 +93,21 @@ def test_side_view_hop_adds_knee_flexion(ruleset, landings):
                         "single-leg-hop", Overrides(view="sagittal"), athlete_height_cm=180)
     plan = recommend([*hops, side], AthleteFacts(pain=0), ruleset)
     assert "hop-knee-flexion-ic/left" not in {n.id for n in plan.not_assessed}
+
+
+def test_pelvic_drop_within_measurement_noise_does_not_fire(ruleset):
+    """A median inside the clip's noise band is no evidence: the rule that would fire on the
+    same number with a quiet clip stays silent, and the plan says why."""
+    base = {**PASSING, "sls.left.pelvic_drop_deg": 6.0}
+    loud = recommend(results_for(base), AthleteFacts(pain=0), ruleset)
+    assert "sls-pelvic-drop/left" in {f.id for f in loud.fired}
+    results = results_for(base)
+    sls = next(r for r in results if r.test == "single-leg-squat")
+    leg = sls.legs["left"]
+    noisy = leg.metrics["pelvic_drop_deg"].model_copy(update={"noise": 6.5, "within_noise": True})
+    sls_noisy = sls.model_copy(update={"legs": {**sls.legs, "left": leg.model_copy(
+        update={"metrics": {**leg.metrics, "pelvic_drop_deg": noisy}})}})
+    quiet = recommend([sls_noisy if r is sls else r for r in results], AthleteFacts(pain=0),
+                      ruleset)
+    assert "sls-pelvic-drop/left" not in {f.id for f in quiet.fired}
+    assert quiet.phase >= loud.phase

@@ -135,6 +135,12 @@ def _take(name: str, candidates: list, label: str, values: dict, why: dict, cave
     """First non-null median among ranked candidates; a caveat when it is not the first file.
     ``spread`` gets the half-width of that median's interval, when it has one."""
     for i, (src, summary) in enumerate(candidates):
+        if summary is not None and summary.within_noise:
+            # indistinguishable from this clip's measurement noise: no evidence either way
+            values[name] = None
+            noise = f" (±{summary.noise:.1f})" if summary.noise is not None else ""
+            why[name] = f"within the clip's measurement noise{noise}"
+            return
         if summary is not None and summary.median is not None and math.isfinite(summary.median):
             values[name] = float(summary.median)
             if spread is not None and summary.ci_low is not None and summary.ci_high is not None:
