@@ -5,6 +5,7 @@ import pytest
 from results_factory import PASSING, results_for
 
 from movescreen.rules import AthleteFacts, Plan, load_rules, recommend
+from movescreen.rules.plan import PLAN_SCHEMA_VERSION
 from movescreen.rules.progression import improvement
 
 FEMALE = AthleteFacts(sex="female", pain=0)
@@ -122,7 +123,7 @@ def test_plan_json_round_trip(ruleset):
     p = plan(ruleset, {"sls.left.fppa_peak_deg": 16.0})
     again = Plan.from_json(p.to_json())
     assert again == p
-    assert again.schema_version == "1.0"
+    assert again.schema_version == PLAN_SCHEMA_VERSION
 
 
 def _with_interval(results, metric: str, side: str, half: float):

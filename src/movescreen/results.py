@@ -11,7 +11,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-SCHEMA_VERSION = "1.1"
+SCHEMA_VERSION = "1.2"
 
 Side = Literal["left", "right"]
 TestName = Literal["single-leg-squat", "squat", "single-leg-hop", "drop-landing"]

@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from .athlete import AthleteFacts
 
-PLAN_SCHEMA_VERSION = "1.0"
+PLAN_SCHEMA_VERSION = "1.1"
 Scalar = float | bool | str | None
 
 
