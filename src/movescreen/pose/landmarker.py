@@ -82,6 +82,12 @@ class _Track:
     used_crop: bool = False
     heights: list[float] = field(default_factory=list)
 
+    def observe(self, det: Detection, t: float, opts: "PoseOptions") -> None:
+        """Record the tracked person's detection at time ``t``."""
+        self.last, self.last_t = det, t
+        self.heights.append(det.height)
+        self.ref_height = max(0.98 * self.ref_height, det.height)
+
 
 def _quiet_native_logs() -> None:
     """Silence MediaPipe's C++ INFO/WARNING chatter (only affects this process's logging)."""
@@ -310,9 +316,7 @@ class PoseTracker:
             st.people_seen = 1
             st.selection = (f"the person who came into view at {frame.t:.1f} s (centre at "
                             f"{det.box.cx / self.width:.0%} of frame width)")
-        st.last, st.last_t = det, frame.t
-        st.heights.append(det.height)
-        st.ref_height = max(0.98 * st.ref_height, det.height)
+        st.observe(det, frame.t, self.opts)
         if st.roi is not None and not st.roi.contains(det.box, margin=0.08):
             self._set_roi(det)
         return det
