@@ -38,6 +38,9 @@ class PoseOptions:
     search_every_s: float = 1.0
     max_speed_body_per_s: float = 4.0  # identity gate: how fast the hips may move
     max_size_change_per_s: float = 2.0  # and how fast the body's extent may change
+    # the reference body height (identity gate, re-acquisition radius, crop size) follows a
+    # taller body at once and a shorter one by this factor per second (0.98 per frame at 30 fps)
+    ref_height_decay_per_s: float = 0.55
     search_people: int = 4
     # Also run the landmarker on the mirrored picture and average the two (left/right swapped
     # back). MediaPipe itself is not mirror-symmetric (on a flipped clip its standing knee
@@ -84,9 +87,11 @@ class _Track:
 
     def observe(self, det: Detection, t: float, opts: "PoseOptions") -> None:
         """Record the tracked person's detection at time ``t``."""
+        dt = t - self.last_t if np.isfinite(self.last_t) else 0.0
+        decay = opts.ref_height_decay_per_s ** max(dt, 0.0)
         self.last, self.last_t = det, t
         self.heights.append(det.height)
-        self.ref_height = max(0.98 * self.ref_height, det.height)
+        self.ref_height = max(decay * self.ref_height, det.height)
 
 
 def _quiet_native_logs() -> None:
