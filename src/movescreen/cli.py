@@ -18,6 +18,7 @@ from .outputs import RESULTS, write_outputs
 from .pipeline import Request, analyse_clip
 from .pose import models as model_store
 from .pose.landmarker import PoseOptions
+from .progress_bar import frame_progress
 from .quiet import native_stderr_captured
 from .report.cli import report_command, run_report
 from .results import ScreenResult
@@ -105,6 +106,8 @@ def analyze(
     fast: Annotated[bool, typer.Option(
         "--fast", help="One landmarker pass per frame instead of two (picture and mirror): "
         "about twice as fast, but left/right can differ by 1-3 deg.")] = False,
+    workers: Annotated[int | None, typer.Option(
+        "--workers", min=1, help="Pose worker processes [default: one per CPU].")] = None,
     json_out: Annotated[bool, typer.Option("--json", help="Print results.json to stdout.")] =
     False,
     verbose: Annotated[bool, typer.Option(help="Show MediaPipe's own log lines.")] = False,
@@ -143,11 +146,13 @@ def analyze(
         )
         reqs = [Request(clip=clip, test=test.value, overrides=overrides,  # type: ignore[arg-type]
                         model=model, athlete_height_cm=athlete_height,
-                        pose_options=PoseOptions(symmetric=not fast)) for clip in clips]
+                        pose_options=PoseOptions(symmetric=not fast), workers=workers)
+                for clip in clips]
         analyses = []
         for req in reqs:
-            with console.status(f"Analysing {req.clip.name} …"), native_stderr_captured(verbose):
-                analyses.append(analyse_clip(req))
+            with (frame_progress(f"Analysing {req.clip.name}") as progress,
+                  native_stderr_captured(verbose)):
+                analyses.append(analyse_clip(req, progress=progress))
         base = out or Path("movescreen_results") / clips[0].stem
         if len(analyses) == 1:
             paths = write_outputs(analyses[0], base)

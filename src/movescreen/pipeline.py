@@ -4,7 +4,9 @@ from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
+from .engine import Executor
 from .pose import PoseSequence, estimate_pose
+from .pose.estimate import FrameProgress
 from .pose.landmarker import PoseOptions
 from .results import ScreenResult, TestName
 from .screens import landing, single_leg_squat, squat
@@ -28,6 +30,7 @@ class Request:
     model: str | Path | None = None
     athlete_height_cm: float | None = None
     pose_options: PoseOptions = field(default_factory=PoseOptions)
+    workers: int | None = None  # pose worker processes; None: one per CPU
 
 
 @dataclass(frozen=True)
@@ -42,7 +45,11 @@ def analyse_pose(seq: PoseSequence, test: TestName, overrides: Overrides | None 
     return SCREENS[test](seq, overrides or Overrides(), athlete_height_cm=athlete_height_cm)
 
 
-def analyse_clip(req: Request) -> Analysis:
-    """Decode the clip, estimate pose, and run the requested screen."""
-    seq = estimate_pose(req.clip, req.model, req.pose_options)
+def analyse_clip(req: Request, executor: Executor | None = None,
+                 progress: FrameProgress | None = None) -> Analysis:
+    """Decode the clip, estimate pose (on ``executor``, or ``req.workers`` local processes),
+    and run the requested screen. ``progress(frames done, frames expected)`` is called as
+    pose estimation goes."""
+    seq = estimate_pose(req.clip, req.model, req.pose_options, workers=req.workers,
+                        executor=executor, progress=progress)
     return Analysis(seq, analyse_pose(seq, req.test, req.overrides, req.athlete_height_cm))
