@@ -19,6 +19,8 @@ from .jobs import PoseChunk
 from .landmarker import PoseOptions
 
 L_HIP, R_HIP = 23, 24
+# nose, shoulders, hips, knees, ankles: a body size that raised arms do not change
+CORE = (0, 11, 12, 23, 24, 25, 26, 27, 28)
 SEAM_MAX_HIP_OFFSET = 0.25  # body heights: farther apart in the overlap = another person
 
 
@@ -52,9 +54,11 @@ def hip_centres(xy: NDArray[np.float64]) -> NDArray[np.float64]:
     return (xy[:, L_HIP] + xy[:, R_HIP]) / 2
 
 
-def body_heights(xy: NDArray[np.float64]) -> NDArray[np.float64]:
-    """Vertical extent of each frame's landmarks in pixels (NaN without a pose)."""
-    y = xy[:, :, 1]
+def body_heights(xy: NDArray[np.float64], landmarks: Sequence[int] | None = None
+                 ) -> NDArray[np.float64]:
+    """Vertical extent of each frame's ``landmarks`` (default: all) in pixels (NaN without
+    a pose)."""
+    y = xy[:, :, 1] if landmarks is None else xy[:, list(landmarks), 1]
     ok = np.isfinite(y)
     h = np.where(ok, y, -np.inf).max(axis=1) - np.where(ok, y, np.inf).min(axis=1)
     return np.where(ok.any(axis=1), h, np.nan)
@@ -95,7 +99,7 @@ def _seam(prev: PassArrays, cur: PassArrays, keep_from_s: float
     if not len(ia):
         seam["same_person"] = None
         return keep_from_s, seam
-    height = float(np.nanmedian(body_heights(prev.image_xy[ia])))
+    height = float(np.nanmedian(body_heights(prev.image_xy[ia], CORE)))
     hip = np.linalg.norm(hip_centres(prev.image_xy[ia]) - hip_centres(cur.image_xy[ib]), axis=1)
     offset = float(np.median(hip)) / max(height, 1.0)
     seam["hip_offset"] = round(offset, 4)
@@ -115,11 +119,11 @@ class MirrorStats:
     """How the picture and mirror passes were combined, frame by frame."""
 
     averaged: int  # both passes, same person: averaged
-    disagreed: int  # both found someone, but not the same place/size: picture pass kept
+    disagreed: int  # both found someone, but not in the same place or size: picture kept
     picture_only: int  # the mirror pass found nobody
     mirror_only: int  # the picture pass found nobody: mirror pass used
     mirror_rejected: int  # mirror-only frames left empty (the passes rarely agreed)
-    hip_offset_median: float | None  # body heights, over frames where both found someone
+    hip_offset_median: float | None  # standing heights, where both found someone
 
     @property
     def single_pass(self) -> int:
@@ -143,11 +147,13 @@ def combine_passes(picture: PassArrays, mirror: PassArrays, opts: PoseOptions
         raise RuntimeError("the picture and mirror passes decoded different frames")
     p, m = picture.has_pose, mirror.has_pose
     both = p & m
-    height = body_heights(picture.image_xy)
+    height = body_heights(picture.image_xy, CORE)
+    # hips are compared with the standing height (a deep squat halves the current one)
+    standing = float(np.nanpercentile(height, 90)) if p.any() else 1.0
     hip = np.linalg.norm(hip_centres(picture.image_xy) - hip_centres(mirror.image_xy), axis=1)
     with np.errstate(invalid="ignore", divide="ignore"):
-        offset = hip / np.maximum(height, 1.0)
-        ratio = body_heights(mirror.image_xy) / np.maximum(height, 1.0)
+        offset = hip / max(standing, 1.0)
+        ratio = body_heights(mirror.image_xy, CORE) / np.maximum(height, 1.0)
     same = both & (offset <= opts.mirror_max_hip_offset) & (
         ratio <= opts.mirror_max_height_ratio) & (ratio >= 1.0 / opts.mirror_max_height_ratio)
     # mirror-only frames are trusted only if the passes mostly tracked the same person

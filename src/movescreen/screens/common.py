@@ -321,8 +321,8 @@ def pose_pass_flags(extra: dict[str, object]) -> list[Flag]:
         single = disagreed + nobody
         total = single + averaged
         if total and single > MIRROR_FALLBACK_NOTE * total:
-            why = " and ".join(w for n, w in ((disagreed, f"in {disagreed} the passes saw the "
-                                               "person in different places"),
+            why = " and ".join(w for n, w in ((disagreed, f"in {disagreed} the passes placed the "
+                                               "person differently"),
                                               (nobody, f"in {nobody} one pass found nobody"))
                                if n)
             flags.append(Flag(
