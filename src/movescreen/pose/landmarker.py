@@ -49,8 +49,8 @@ class PoseOptions:
     # symmetric by construction. ``movescreen analyze --fast`` turns it off.
     symmetric: bool = True
     # the passes see the same person when their hip centres lie within this fraction of the
-    # body height and their body heights (nose, shoulders, hips, knees, ankles) agree within
-    # this ratio
+    # standing body height and their body heights (nose, shoulders, hips, knees, ankles)
+    # agree within this ratio
     mirror_max_hip_offset: float = 0.1
     mirror_max_height_ratio: float = 1.25
 
