@@ -112,7 +112,7 @@ def test_mirror_only_frames_fill_gaps_only_when_the_passes_track_one_person():
 @pytest.mark.parametrize(("symmetric", "workers", "duration", "expected"), [
     (True, 2, 10.0, [(False, 0.0, None), (True, 0.0, None)]),  # passes side by side
     (True, 1, 10.0, [(False, 0.0, None), (True, 0.0, None)]),
-    (False, 2, 10.0, [(False, 0.0, 5.0), (False, 3.5, None)]),  # two time segments
+    (False, 2, 10.0, [(False, 0.0, 5.75), (False, 4.25, None)]),  # 5.75 s each
     (False, 8, 6.0, [(False, 0.0, None)]),  # too short to split
 ])
 def test_plan(symmetric, workers, duration, expected):
@@ -125,5 +125,6 @@ def test_plan_for_eight_workers_splits_each_pass_in_four():
     video = VideoInfo(**{**VIDEO.__dict__, "duration_s": 60.0})
     jobs = plan_jobs(video, MODEL, PoseOptions(), 8)
     assert len(jobs) == 8 and sum(j.mirrored for j in jobs) == 4
-    assert [j.keep_from_s for j in jobs[:4]] == [0.0, 15.0, 30.0, 45.0]
-    assert [j.start_s for j in jobs[:4]] == [0.0, 13.5, 28.5, 43.5]
+    assert [j.keep_from_s for j in jobs[:4]] == [0.0, 16.125, 30.75, 45.375]
+    assert [j.start_s for j in jobs[:4]] == [0.0, 14.625, 29.25, 43.875]
+    assert [j.end_s for j in jobs[:4]] == [16.125, 30.75, 45.375, None]

@@ -17,12 +17,15 @@ def plan_jobs(video: VideoInfo, model: ModelBundle, options: PoseOptions, worker
     """One job per (pass, segment), about as many jobs as ``workers``.
 
     The passes come first (a symmetric analysis on 2 workers runs picture and mirror side by
-    side); the remaining workers split the clip in time.
+    side); the remaining workers split the clip in time, into jobs of equal length.
     """
     passes = (False, True) if options.symmetric else (False,)
     duration = video.duration_s or 0.0
     segments = max(1, min(workers // len(passes), math.floor(duration / min_segment_s)))
-    bounds = [duration * k / segments for k in range(segments + 1)]
+    # every job gets the same length, overlap included, so that none waits for another
+    length = (duration + (segments - 1) * overlap_s) / segments
+    bounds = [0.0] + [length + k * (length - overlap_s) for k in range(segments - 1)]
+    bounds.append(duration)
     fps = video.fps_nominal or 30.0
     jobs = []
     for mirrored in passes:
