@@ -6,6 +6,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from movescreen.engine import Progress
+from movescreen.pose.estimate import _summed_progress
 from movescreen.pose.jobs import PoseChunk, PoseJob
 from movescreen.pose.landmarker import PoseOptions
 from movescreen.pose.models import ModelBundle
@@ -128,3 +130,14 @@ def test_plan_for_eight_workers_splits_each_pass_in_four():
     assert [j.keep_from_s for j in jobs[:4]] == [0.0, 16.125, 30.75, 45.375]
     assert [j.start_s for j in jobs[:4]] == [0.0, 14.625, 29.25, 43.875]
     assert [j.end_s for j in jobs[:4]] == [16.125, 30.75, 45.375, None]
+
+
+@pytest.mark.parametrize("symmetric", [True, False])
+def test_progress_counts_the_clips_frames_whatever_the_plan(symmetric):
+    jobs = plan_jobs(VIDEO, MODEL, PoseOptions(symmetric=symmetric), 4)
+    seen: list[tuple[int, int | None]] = []
+    report = _summed_progress(jobs, lambda done, total: seen.append((done, total)))
+    for i, job in enumerate(jobs):
+        report(Progress(i, job.frames_estimate, job.frames_estimate))
+    assert seen[0] == (0, 300) and seen[-1] == (300, 300)
+    assert [d for d, _ in seen] == sorted(d for d, _ in seen)

@@ -50,18 +50,24 @@ def estimate_pose(path: Path, model: ModelBundle | str | Path | None = None,
 
 def _summed_progress(jobs: Sequence[PoseJob], progress: FrameProgress | None
                      ) -> Callable[[Progress], None] | None:
-    """Turn per-job events into clip frames done (summed over jobs, divided by passes)."""
+    """Turn per-job events into frames of the clip done (all passes and overlaps included:
+    the clip's frames times the share of the jobs' frames done)."""
     if progress is None:
         return None
-    passes = 2 if any(j.mirrored for j in jobs) else 1
     estimates = [j.frames_estimate for j in jobs]
-    total = None if None in estimates else sum(estimates) // passes  # type: ignore[arg-type]
+    if None in estimates:
+        total = None
+        scale = 1.0 / (2 if any(j.mirrored for j in jobs) else 1)
+    else:
+        video = jobs[0].video
+        total = max(1, round((video.duration_s or 0.0) * (video.fps_nominal or 30.0)))
+        scale = total / sum(estimates)  # type: ignore[arg-type]
     done = [0] * len(jobs)
     progress(0, total)
 
     def on_progress(event: Progress) -> None:
         done[event.job] = event.done
-        progress(sum(done) // passes, total)
+        progress(round(sum(done) * scale), total)
 
     return on_progress
 
