@@ -69,13 +69,29 @@ def decode_only(clip: Path) -> tuple[int, float, float]:
     return n, time.perf_counter() - t0, time.process_time() - c0
 
 
+def _busy_cpu_s() -> float:
+    """CPU seconds all processes on the machine have used (from /proc/stat)."""
+    with open("/proc/stat") as fh:
+        fields = [int(x) for x in fh.readline().split()[1:]]
+    idle = fields[3] + fields[4]
+    return (sum(fields[:8]) - idle) / os.sysconf("SC_CLK_TCK")
+
+
+def _own_cpu_s() -> float:
+    me, kids = (resource.getrusage(w) for w in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))
+    return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
+
+
 def analyze(clip: Path, model: ModelBundle, symmetric: bool, workers: int
             ) -> tuple[int, float, dict]:
-    """The real pipeline; returns (frames, seconds, the pose's run record)."""
-    t0 = time.perf_counter()
+    """The real pipeline; returns (frames, seconds, the pose's run record). The record gets
+    ``other_cpu_s``: CPU time that other processes on the machine took meanwhile."""
+    busy0, own0, t0 = _busy_cpu_s(), _own_cpu_s(), time.perf_counter()
     result = analyse_clip(Request(clip=clip, test="squat", model=model.path, workers=workers,
                                   pose_options=PoseOptions(symmetric=symmetric)))
-    return result.pose.n_frames, time.perf_counter() - t0, result.pose.extra
+    seconds = time.perf_counter() - t0
+    other = (_busy_cpu_s() - busy0) - (_own_cpu_s() - own0)
+    return result.pose.n_frames, seconds, {**result.pose.extra, "other_cpu_s": other}
 
 
 def make_long_clip(src: Path, dst: Path, seconds: float = 60.0) -> Path:
@@ -191,7 +207,10 @@ def main() -> None:
                              f"{'end' if j['end_s'] is None else format(j['end_s'], '.1f')} s"
                              for j in extra["jobs"])
             print(f"  {what:36s} {w} worker(s): {n / sec:6.1f} fps = {b1 / sec:.2f} x 1-pass "
-                  f"bound ({sec:.1f} s; jobs: {jobs})")
+                  f"bound ({sec:.1f} s; jobs: {jobs}; other processes on the machine used "
+                  f"{max(extra['other_cpu_s'], 0.0):.1f} CPU s meanwhile)")
+            print("    per job wall / CPU s: " + ", ".join(
+                f"{j['pass']} {j['wall_s']:.1f} / {j['cpu_s']:.1f}" for j in extra["jobs"]))
             if "mirror" in extra:
                 print(f"    mirror pass: {extra['mirror']}")
     if not args.skip_memory:
