@@ -32,6 +32,7 @@ import cv2
 import numpy as np
 
 from movescreen.pipeline import Request, analyse_clip
+from movescreen.pose.jobs import peak_rss_mb
 from movescreen.pose.landmarker import PoseOptions, _make_landmarker, _mp_image
 from movescreen.pose.models import ModelBundle, resolve_model
 from movescreen.quiet import native_stderr_captured
@@ -153,7 +154,7 @@ def memory_child(clip: Path, model: str, workers: int, symmetric: bool) -> None:
         _, seconds, extra = analyze(clip, resolve_model(model), symmetric, workers)
     stop.set()
     sampler.join()
-    main_peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+    main_peak = peak_rss_mb()
     print(json.dumps({"main_peak_rss_mb": main_peak, "seconds": seconds,
                       "jobs": extra["jobs"], "peak_total_pss_mb": peak_pss[0]}))
 

@@ -64,7 +64,16 @@ class PoseChunk:
         return len(self.t)
 
 
-def _peak_rss_mb() -> float:
+def peak_rss_mb() -> float:
+    """This process's peak resident memory. On Linux from VmHWM, which (unlike ru_maxrss)
+    does not include the parent's memory at the fork that started this process."""
+    try:
+        with open("/proc/self/status") as fh:
+            for line in fh:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024.0
+    except OSError:
+        pass
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return peak / (1024.0 * 1024.0) if sys.platform == "darwin" else peak / 1024.0
 
@@ -91,5 +100,5 @@ def run_pose_job(job: PoseJob, report: Callable[[int, int | None], None] | None 
         model=model,
         wall_s=time.perf_counter() - wall0,
         cpu_s=time.process_time() - cpu0,
-        peak_rss_mb=_peak_rss_mb(),
+        peak_rss_mb=peak_rss_mb(),
     )
