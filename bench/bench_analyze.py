@@ -11,7 +11,7 @@ Prints, for one clip, in the same run and for each model given:
     library pages counted once), sampled every 0.1 s.
 
 Usage: python bench/bench_analyze.py [--clip CLIP] [--model M ...] [--workers N ...]
-       [--skip-memory]
+       [--skip-memory] [--skip-speed]
 (default clip: $MOVESCREEN_TEST_VIDEOS/squat_frontal_goblet_02.mp4, 1280x720; default
 model: the bundled full model; --model also takes lite/full/heavy or a .task file)
 """
@@ -175,6 +175,7 @@ def main() -> None:
     ap.add_argument("--workers", type=int, action="append",
                     help="repeatable [default: 1 and 2]")
     ap.add_argument("--skip-memory", action="store_true")
+    ap.add_argument("--skip-speed", action="store_true")
     ap.add_argument("--memory-child", type=Path, help=argparse.SUPPRESS)
     ap.add_argument("--fast", action="store_true", help=argparse.SUPPRESS)
     args = ap.parse_args()
@@ -190,7 +191,7 @@ def main() -> None:
               f"{float(s.average_rate):.1f} fps, cores: {os.cpu_count()}")
     nd, wd, cd = decode_only(clip)
     print(f"decode only (RGB): {nd / wd:6.1f} fps, {cd / nd * 1000:.1f} ms CPU per frame")
-    for model in models:
+    for model in [] if args.skip_speed else models:
         print(f"\nmodel: {model.name}")
         with native_stderr_captured():
             bare_loop(clip, model, 1)  # warm-up: model load, page cache
