@@ -27,7 +27,7 @@ from movescreen.quiet import native_stderr_captured
 from movescreen.video import probe
 
 sys.path.insert(0, str(Path(__file__).parent))
-from bench_segments import degree_values  # noqa: E402
+from bench_segments import degree_values
 
 
 def main() -> None:
