@@ -1,22 +1,29 @@
 """Speed and memory of `movescreen analyze` against the pose-inference-only bound.
 
-Prints, for one clip, in the same run:
+Prints, for one clip, in the same run and for each model given:
   - bound: a loop that only decodes (PyAV, RGB) and runs the landmarker (VIDEO mode) on
-    every frame, one pass; and the same with two passes (picture + mirror);
-  - analyze --fast (one pass) and analyze (default, picture + mirror): frames per second,
-    the ratio against the matching bound, and the time spent after pose estimation;
-  - peak resident memory of `movescreen analyze` on a 60 s 1080p clip made from the input.
+    every frame in one process, one pass; the same with two passes (picture + mirror);
+    and decoding alone (what decoding the clip again in a second worker costs);
+  - analyze --fast (one pass) and analyze (default, picture + mirror) with 1 and 2 (or
+    --workers) worker processes: frames per second and the ratio against the 1-pass bound;
+  - memory of `analyze` on a 60 s 1080p clip made from the input, all workers together:
+    peak RSS per process (main and each worker), and the peak of the summed PSS (shared
+    library pages counted once), sampled every 0.1 s.
 
-Usage: python bench/bench_analyze.py [--clip CLIP] [--skip-memory]
-(default clip: $MOVESCREEN_TEST_VIDEOS/squat_frontal_goblet_02.mp4, 1280x720)
+Usage: python bench/bench_analyze.py [--clip CLIP] [--model M ...] [--workers N ...]
+       [--skip-memory] [--skip-speed]
+(default clip: $MOVESCREEN_TEST_VIDEOS/squat_frontal_goblet_02.mp4, 1280x720; default
+model: the bundled full model; --model also takes lite/full/heavy or a .task file)
 """
 
 import argparse
+import json
 import os
 import resource
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -24,15 +31,15 @@ import av
 import cv2
 import numpy as np
 
-from movescreen.pipeline import Request, analyse_clip, analyse_pose
+from movescreen.pipeline import Request, analyse_clip
+from movescreen.pose.jobs import peak_rss_mb
 from movescreen.pose.landmarker import PoseOptions, _make_landmarker, _mp_image
-from movescreen.pose.models import resolve_model
+from movescreen.pose.models import ModelBundle, resolve_model
 from movescreen.quiet import native_stderr_captured
 
 
-def bare_loop(clip: Path, passes: int) -> tuple[int, float]:
-    """Decode + landmarker only; returns (frames, seconds)."""
-    model = resolve_model()
+def bare_loop(clip: Path, model: ModelBundle, passes: int) -> tuple[int, float]:
+    """Decode + landmarker only, in this process; returns (frames, seconds)."""
     marks = [_make_landmarker(model, True, 1, PoseOptions()) for _ in range(passes)]
     n, t0 = 0, time.perf_counter()
     with av.open(str(clip)) as c:
@@ -51,16 +58,41 @@ def bare_loop(clip: Path, passes: int) -> tuple[int, float]:
     return n, elapsed
 
 
-def analyze(clip: Path, symmetric: bool) -> tuple[int, float, float]:
-    """The real pipeline; returns (frames, total seconds, seconds after pose)."""
-    t0 = time.perf_counter()
-    result = analyse_clip(Request(clip=clip, test="squat",
+def decode_only(clip: Path) -> tuple[int, float, float]:
+    """Decode to RGB only; returns (frames, wall seconds, CPU seconds)."""
+    n, t0, c0 = 0, time.perf_counter(), time.process_time()
+    with av.open(str(clip)) as c:
+        s = c.streams.video[0]
+        s.thread_type = "AUTO"
+        for frame in c.decode(s):
+            frame.to_ndarray(format="rgb24")
+            n += 1
+    return n, time.perf_counter() - t0, time.process_time() - c0
+
+
+def _busy_cpu_s() -> float:
+    """CPU seconds all processes on the machine have used (from /proc/stat)."""
+    with open("/proc/stat") as fh:
+        fields = [int(x) for x in fh.readline().split()[1:]]
+    idle = fields[3] + fields[4]
+    return (sum(fields[:8]) - idle) / os.sysconf("SC_CLK_TCK")
+
+
+def _own_cpu_s() -> float:
+    me, kids = (resource.getrusage(w) for w in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))
+    return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
+
+
+def analyze(clip: Path, model: ModelBundle, symmetric: bool, workers: int
+            ) -> tuple[int, float, dict]:
+    """The real pipeline; returns (frames, seconds, the pose's run record). The record gets
+    ``other_cpu_s``: CPU time that other processes on the machine took meanwhile."""
+    busy0, own0, t0 = _busy_cpu_s(), _own_cpu_s(), time.perf_counter()
+    result = analyse_clip(Request(clip=clip, test="squat", model=model.path, workers=workers,
                                   pose_options=PoseOptions(symmetric=symmetric)))
-    total = time.perf_counter() - t0
-    t1 = time.perf_counter()
-    analyse_pose(result.pose, "squat")
-    after = time.perf_counter() - t1
-    return result.pose.n_frames, total, after
+    seconds = time.perf_counter() - t0
+    other = (_busy_cpu_s() - busy0) - (_own_cpu_s() - own0)
+    return result.pose.n_frames, seconds, {**result.pose.extra, "other_cpu_s": other}
 
 
 def make_long_clip(src: Path, dst: Path, seconds: float = 60.0) -> Path:
@@ -87,44 +119,118 @@ def make_long_clip(src: Path, dst: Path, seconds: float = 60.0) -> Path:
     return dst
 
 
-def peak_memory_mb(clip: Path) -> float:
-    """Peak RSS of a separate `movescreen analyze` process on ``clip``."""
-    with tempfile.TemporaryDirectory() as out:
-        before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-        subprocess.run([sys.executable, "-m", "movescreen", "analyze", str(clip), "--test",
-                        "squat", "--out", out], check=True, capture_output=True)
-        after = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return max(before, after) / 1024.0
+def _pss_mb(pid: int) -> float:
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as fh:
+            for line in fh:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1]) / 1024.0
+    except OSError:
+        pass
+    return 0.0
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        with open(f"/proc/{pid}/task/{pid}/children") as fh:
+            return [int(x) for x in fh.read().split()]
+    except OSError:
+        return []
+
+
+def memory_child(clip: Path, model: str, workers: int, symmetric: bool) -> None:
+    """Run one analysis in this process and print its memory figures as JSON."""
+    peak_pss = [0.0]
+    stop = threading.Event()
+
+    def sample() -> None:
+        me = os.getpid()
+        while not stop.wait(0.1):
+            peak_pss[0] = max(peak_pss[0], sum(_pss_mb(p) for p in (me, *_children(me))))
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    with native_stderr_captured():
+        _, seconds, extra = analyze(clip, resolve_model(model), symmetric, workers)
+    stop.set()
+    sampler.join()
+    main_peak = peak_rss_mb()
+    print(json.dumps({"main_peak_rss_mb": main_peak, "seconds": seconds,
+                      "jobs": extra["jobs"], "peak_total_pss_mb": peak_pss[0]}))
+
+
+def memory(clip: Path, model: ModelBundle, workers: int, symmetric: bool) -> dict:
+    out = subprocess.run([sys.executable, __file__, "--memory-child", str(clip), "--model",
+                          str(model.path), "--workers", str(workers)]
+                         + ([] if symmetric else ["--fast"]),
+                         check=True, capture_output=True, text=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     default = Path(os.environ.get("MOVESCREEN_TEST_VIDEOS", ".")) / "squat_frontal_goblet_02.mp4"
     ap.add_argument("--clip", type=Path, default=default)
+    ap.add_argument("--model", action="append", help="repeatable [default: bundled full]")
+    ap.add_argument("--workers", type=int, action="append",
+                    help="repeatable [default: 1 and 2]")
     ap.add_argument("--skip-memory", action="store_true")
+    ap.add_argument("--skip-speed", action="store_true")
+    ap.add_argument("--memory-child", type=Path, help=argparse.SUPPRESS)
+    ap.add_argument("--fast", action="store_true", help=argparse.SUPPRESS)
     args = ap.parse_args()
+    if args.memory_child:
+        memory_child(args.memory_child, args.model[0], args.workers[0], not args.fast)
+        return
     clip: Path = args.clip
+    models = [resolve_model(m) for m in (args.model or [None])]
+    worker_counts = args.workers or [1, 2]
     with av.open(str(clip)) as c:
         s = c.streams.video[0]
         print(f"clip: {clip.name} {s.codec_context.width}x{s.codec_context.height}, "
               f"{float(s.average_rate):.1f} fps, cores: {os.cpu_count()}")
-    with native_stderr_captured():
-        bare_loop(clip, 1)  # warm-up: model load, page cache
-        n1, b1 = bare_loop(clip, 1)
-        n2, b2 = bare_loop(clip, 2)
-        nf, tf, af = analyze(clip, symmetric=False)
-        ns, ts, as_ = analyze(clip, symmetric=True)
-    print(f"bound, decode + landmarker, 1 pass : {n1 / b1:6.1f} fps")
-    print(f"bound, decode + landmarker, 2 passes: {n2 / b2:6.1f} fps")
-    print(f"analyze --fast (1 pass)            : {nf / tf:6.1f} fps  = {b1 / tf:.2f} x bound; "
-          f"after pose: {af * 1000:.0f} ms ({af / tf:.1%})")
-    print(f"analyze (default, picture + mirror): {ns / ts:6.1f} fps  = {b2 / ts:.2f} x 2-pass "
-          f"bound, {b1 / ts:.2f} x 1-pass bound; after pose: {as_ * 1000:.0f} ms")
+    nd, wd, cd = decode_only(clip)
+    print(f"decode only (RGB): {nd / wd:6.1f} fps, {cd / nd * 1000:.1f} ms CPU per frame")
+    for model in [] if args.skip_speed else models:
+        print(f"\nmodel: {model.name}")
+        with native_stderr_captured():
+            bare_loop(clip, model, 1)  # warm-up: model load, page cache
+            n1, b1 = bare_loop(clip, model, 1)
+            n2, b2 = bare_loop(clip, model, 2)
+            runs = {(sym, w): analyze(clip, model, sym, w)
+                    for w in worker_counts for sym in (False, True)}
+        print(f"  bound, decode + landmarker, 1 pass  : {n1 / b1:6.1f} fps ({b1:.1f} s, "
+              f"{cd / b1:.0%} of it decoding)")
+        print(f"  bound, decode + landmarker, 2 passes: {n2 / b2:6.1f} fps = "
+              f"{b1 / b2:.2f} x 1-pass bound")
+        for (sym, w), (n, sec, extra) in runs.items():
+            what = "analyze (default, picture + mirror)" if sym else "analyze --fast (one pass)"
+            jobs = ", ".join(f"{j['pass']} {j['start_s']:.1f}-"
+                             f"{'end' if j['end_s'] is None else format(j['end_s'], '.1f')} s"
+                             for j in extra["jobs"])
+            print(f"  {what:36s} {w} worker(s): {n / sec:6.1f} fps = {b1 / sec:.2f} x 1-pass "
+                  f"bound ({sec:.1f} s; jobs: {jobs}; other processes on the machine used "
+                  f"{max(extra['other_cpu_s'], 0.0):.1f} CPU s meanwhile)")
+            print("    per job wall / CPU s: " + ", ".join(
+                f"{j['pass']} {j['wall_s']:.1f} / {j['cpu_s']:.1f}" for j in extra["jobs"]))
+            if "mirror" in extra:
+                print(f"    mirror pass: {extra['mirror']}")
     if not args.skip_memory:
         with tempfile.TemporaryDirectory() as tmp:
             long_clip = make_long_clip(clip, Path(tmp) / "long_1080p.mp4")
-            peak = peak_memory_mb(long_clip)
-            print(f"peak memory, analyze on a 60 s 1920x1080 clip: {peak:.0f} MB")
+            for model in models:
+                for w in worker_counts:
+                    for sym in (True, False):
+                        m = memory(long_clip, model, w, sym)
+                        per = ", ".join(f"{j['pass']} {j['peak_rss_mb']:.0f}" for j in m["jobs"])
+                        total = m["main_peak_rss_mb"] + (
+                            sum(j["peak_rss_mb"] for j in m["jobs"]) if w > 1 else 0.0)
+                        print(f"memory, 60 s 1920x1080, {model.name}, "
+                              f"{'default' if sym else '--fast'}, {w} worker(s): main "
+                              f"{m['main_peak_rss_mb']:.0f} MB peak RSS; per job (its "
+                              f"process's peak RSS): {per}; sum of peaks {total:.0f} MB; "
+                              f"peak of summed PSS {m['peak_total_pss_mb']:.0f} MB; "
+                              f"{m['seconds']:.0f} s")
 
 
 if __name__ == "__main__":

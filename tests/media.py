@@ -9,7 +9,7 @@ import numpy as np
 
 
 def write_video(path: Path, frames: Iterable[np.ndarray], fps: int = 30, crf: int = 12,
-                rotation: int = 0) -> Path:
+                rotation: int = 0, keyframe_every: int | None = None) -> Path:
     """Encode RGB frames as H.264 mp4; ``rotation`` sets the display matrix (deg ccw)."""
     frames = iter(frames)
     first = next(frames)
@@ -18,6 +18,8 @@ def write_video(path: Path, frames: Iterable[np.ndarray], fps: int = 30, crf: in
         s = c.add_stream("libx264", rate=fps)
         s.width, s.height, s.pix_fmt = w, h, "yuv420p"
         s.options = {"crf": str(crf), "preset": "veryfast"}
+        if keyframe_every:
+            s.options |= {"g": str(keyframe_every), "keyint_min": str(keyframe_every)}
         if rotation:
             s.set_display_rotation(rotation)
         for img in (first, *frames):

@@ -63,3 +63,8 @@ def test_models_lists_and_verifies(tmp_path, monkeypatch):
         assert any(f"bundled {variant}" in ln and "verified" in ln for ln in lines), result.output
     assert f"default: bundled {models.DEFAULT_MODEL}" in result.output
     assert "not present" in result.output  # the official variants are not downloaded here
+
+
+def test_workers_must_be_at_least_one(bad):
+    result = CliRunner().invoke(app, ["analyze", str(bad["no_person"]), "--workers", "0"])
+    assert result.exit_code == 2 and "--workers" in result.output

@@ -27,11 +27,17 @@ SAMPLE_BOTTOMS_S = (1.1, 3.5, 6.0, 8.5, 11.1)
 def api_run(sample_clip, tmp_path_factory):
     """movescreen.analyze on the sample clip (default symmetric inference), outputs written."""
     out = tmp_path_factory.mktemp("api") / "sample"
-    return movescreen.analyze(sample_clip, test="squat", out=out), out
+    calls: list[tuple[int, int | None]] = []
+    result = movescreen.analyze(sample_clip, test="squat", out=out,
+                                progress=lambda done, total: calls.append((done, total)))
+    return result, out, calls
 
 
 def test_api_result_matches_the_clip(api_run):
-    result, out = api_run
+    result, out, calls = api_run
+    # the progress callback counted up to every frame of the clip
+    assert calls[0][0] == 0 and calls[-1][0] == result.clip.n_frames
+    assert all(a[0] <= b[0] for a, b in zip(calls, calls[1:], strict=False))
     assert isinstance(result, movescreen.ScreenResult)
     assert result.test == "squat" and result.view.view == "frontal"
     assert len(result.reps) == SAMPLE_REPS
@@ -44,7 +50,7 @@ def test_api_result_matches_the_clip(api_run):
 
 
 def test_rescreen_reproduces_analyze_without_the_video(api_run, tmp_path):
-    result, out = api_run
+    result, out, _ = api_run
     again = movescreen.rescreen(out / "pose.npz", test="squat")
     # the same numbers, to the last digit (only the creation time differs)
     assert again.model_dump(exclude={"created"}) == result.model_dump(exclude={"created"})
@@ -56,7 +62,7 @@ def test_rescreen_reproduces_analyze_without_the_video(api_run, tmp_path):
 
 
 def test_rescreen_command_writes_into_the_pose_folder(api_run, tmp_path):
-    _, out = api_run
+    _, out, _ = api_run
     target = tmp_path / "corrected"
     res = CliRunner().invoke(app, ["rescreen", str(out), "--test", "squat", "--reps",
                                    "0.2-2.3,2.6-4.8,5.0-7.3", "--out", str(target)],

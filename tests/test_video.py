@@ -96,3 +96,21 @@ def test_every_supported_container_decodes(tmp_path, suffix, fmt, codec):
     t = [f.t for f in iter_frames(info)]
     assert len(t) == 25 and (info.width, info.height) == (64, 48)
     assert t[-1] == pytest.approx(24 / 25, abs=0.01)
+
+
+def numbered_frame(k: int) -> np.ndarray:
+    return np.full((64, 96, 3), 40 + 2 * k, np.uint8)
+
+
+@pytest.mark.parametrize("keyframe_every", [12, None])
+def test_a_segment_decodes_the_same_frames_and_times_as_the_whole_clip(tmp_path,
+                                                                       keyframe_every):
+    path = write_video(tmp_path / "n.mp4", (numbered_frame(k) for k in range(90)), fps=30,
+                       keyframe_every=keyframe_every)
+    info = probe(path)
+    whole = [(f.t, int(f.rgb[0, 0, 0])) for f in iter_frames(info)]
+    first = [(f.t, int(f.rgb[0, 0, 0])) for f in iter_frames(info, 0.0, 1.5)]
+    later = [(f.t, int(f.rgb[0, 0, 0])) for f in iter_frames(info, 1.0)]
+    assert first == [w for w in whole if w[0] < 1.5]
+    assert later == [w for w in whole if w[0] >= 1.0 - 1e-9]
+    assert later[0][0] == pytest.approx(1.0, abs=1e-6) and len(later) == 60

@@ -11,6 +11,7 @@ Both functions are what ``movescreen analyze`` and ``movescreen rescreen`` run (
 :mod:`movescreen.service`), so the numbers are the same as the command line's.
 """
 
+from collections.abc import Callable
 from pathlib import Path
 
 from .pipeline import Request
@@ -35,7 +36,8 @@ def analyze(clip: str | Path, test: TestName = "single-leg-squat", *,
             standing: Window | None = None, reps: list[Window] | None = None,
             model: str | Path | None = None, fast: bool = False,
             athlete_height_cm: float | None = None, slow_motion: float | None = None,
-            out: str | Path | None = None) -> ScreenResult:
+            out: str | Path | None = None, workers: int | None = None,
+            progress: Callable[[int, int | None], None] | None = None) -> ScreenResult:
     """Analyse one clip and return its :class:`~movescreen.results.ScreenResult`.
 
     ``test`` is the screen that was filmed (``single-leg-squat``, ``squat``,
@@ -44,12 +46,17 @@ def analyze(clip: str | Path, test: TestName = "single-leg-squat", *,
     runs one landmarker pass per frame instead of two; ``slow_motion`` N says the clip plays N
     times slower than real time (hop and landing timing is corrected). With ``out``,
     results.json, frames.csv and pose.npz are written there, as ``movescreen analyze`` does.
+    ``workers`` pose processes run the picture and mirror passes (and time segments) in
+    parallel (default: one per CPU); ``progress(frames done, frames expected or None)`` is
+    called as pose estimation goes.
     Raises :class:`~movescreen.errors.MovescreenError` for a problem with the clip.
     """
     req = Request(clip=Path(clip), test=test,
                   overrides=_overrides(leg, view, standing, reps, slow_motion), model=model,
-                  athlete_height_cm=athlete_height_cm, pose_options=PoseOptions(symmetric=not fast))
-    return analyse_to_folder(req, Path(out) if out is not None else None).result
+                  athlete_height_cm=athlete_height_cm, pose_options=PoseOptions(symmetric=not fast),
+                  workers=workers)
+    return analyse_to_folder(req, Path(out) if out is not None else None,
+                             progress=progress).result
 
 
 def rescreen(pose: str | Path | PoseSequence, test: TestName = "single-leg-squat", *,

@@ -110,6 +110,8 @@ def analyze(
     fast: Annotated[bool, typer.Option(
         "--fast", help="One landmarker pass per frame instead of two (picture and mirror): "
         "about twice as fast, but left/right can differ by 1-3 deg.")] = False,
+    workers: Annotated[int | None, typer.Option(
+        "--workers", min=1, help="Pose worker processes [default: one per CPU].")] = None,
     json_out: Annotated[bool, typer.Option("--json", help="Print results.json to stdout.")] =
     False,
     verbose: Annotated[bool, typer.Option(help="Show MediaPipe's own log lines.")] = False,
@@ -149,14 +151,14 @@ def analyze(
                                          pain_persistent, swelling)
         overrides = _overrides(leg, view, standing, reps, slow_motion)
         req = SessionRequest(
-            clips=tuple(_request(clip, test, overrides, model, athlete_height, fast)
+            clips=tuple(_request(clip, test, overrides, model, athlete_height, fast, workers)
                         for clip in clips),
             out=out or Path("movescreen_results") / clips[0].stem,
             athlete=facts, rules=rules,
             sex=sex.value if sex else "unknown",  # type: ignore[arg-type]
             report=report or video, video=video, athlete_name=athlete_name)
         with native_stderr_captured(verbose):
-            outcome = _run_with_status(console, req, run_session)
+            outcome = _run_with_progress(req, run_session)
     except MovescreenError as exc:
         fail(console, exc)
         return
@@ -177,24 +179,21 @@ def _overrides(leg: "LegChoice", view: "ViewChoice", standing: str | None,
 
 
 def _request(clip: Path, test: Test, overrides, model: str | None,
-             athlete_height: float | None, fast: bool):
+             athlete_height: float | None, fast: bool, workers: int | None = None):
     from .pipeline import Request
     from .pose.landmarker import PoseOptions
 
     return Request(clip=clip, test=test.value, overrides=overrides,  # type: ignore[arg-type]
                    model=model, athlete_height_cm=athlete_height,
-                   pose_options=PoseOptions(symmetric=not fast))
+                   pose_options=PoseOptions(symmetric=not fast), workers=workers)
 
 
-def _run_with_status(console: Console, req, run_session):
-    status = console.status("Starting …")
+def _run_with_progress(req, run_session):
+    """Run the session with one progress bar per clip (frames, fps, ETA) on stderr."""
+    from .progress_bar import session_progress
 
-    def started(i: int, n: int, clip: Path) -> None:
-        what = f" ({i + 1} of {n})" if n > 1 else ""
-        status.update(f"Analysing {escape(clip.name)}{what} …")
-
-    with status:
-        return run_session(req, on_clip=started)
+    with session_progress() as bar:
+        return run_session(req, on_clip=bar)
 
 
 def _print_outcome(console: Console, outcome, json_out: bool) -> None:

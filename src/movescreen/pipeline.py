@@ -5,8 +5,10 @@ from functools import partial
 from pathlib import Path
 
 from .conditioning import ConditionedPose, ConditioningOptions
+from .engine import Executor
 from .kinematics import Kinematics
 from .pose import PoseSequence, estimate_pose
+from .pose.estimate import FrameProgress
 from .pose.landmarker import PoseOptions
 from .ratings import with_ratings
 from .results import ScreenResult, TestName
@@ -38,6 +40,7 @@ class Request:
     model: str | Path | None = None
     athlete_height_cm: float | None = None
     pose_options: PoseOptions = field(default_factory=PoseOptions)
+    workers: int | None = None  # pose worker processes; None: one per CPU
 
 
 @dataclass(frozen=True)
@@ -62,7 +65,11 @@ def screen_pose(seq: PoseSequence, test: TestName) -> tuple[ConditionedPose, Kin
     return pose, k
 
 
-def analyse_clip(req: Request) -> Analysis:
-    """Decode the clip, estimate pose, and run the requested screen."""
-    seq = estimate_pose(req.clip, req.model, req.pose_options)
+def analyse_clip(req: Request, executor: Executor | None = None,
+                 progress: FrameProgress | None = None) -> Analysis:
+    """Decode the clip, estimate pose (on ``executor``, or ``req.workers`` local processes),
+    and run the requested screen. ``progress(frames done, frames expected)`` is called as
+    pose estimation goes."""
+    seq = estimate_pose(req.clip, req.model, req.pose_options, workers=req.workers,
+                        executor=executor, progress=progress)
     return Analysis(seq, analyse_pose(seq, req.test, req.overrides, req.athlete_height_cm))

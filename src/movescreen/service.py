@@ -23,12 +23,17 @@ from .rules.plan import Plan
 from .rules.schema import Sex
 from .screens.common import Overrides
 
+if TYPE_CHECKING:
+    from .engine import Executor
+    from .pose.estimate import FrameProgress
+
 if TYPE_CHECKING:  # the rules modules import rule-engine (slow): imported when a session runs
     from .rules.limits import Limits
     from .rules.loader import RuleSet
 
-# Called once per clip before its analysis starts: (index, number of clips, clip path).
-ClipStarted = Callable[[int, int, Path], None]
+# Called once per clip before its analysis starts with (index, number of clips, clip path);
+# it may return a per-frame progress callback for that clip's pose estimation.
+ClipStarted = Callable[[int, int, Path], "FrameProgress | None"]
 
 
 @dataclass(frozen=True)
@@ -76,9 +81,14 @@ def clip_folders(clips: Sequence[Path], base: Path) -> list[Path]:
     return out
 
 
-def analyse_to_folder(req: Request, out: Path | None) -> Analysis:
-    """Analyse one clip and, if ``out`` is given, write results.json, frames.csv, pose.npz."""
-    analysis = analyse_clip(req)
+def analyse_to_folder(req: Request, out: Path | None, *,
+                      progress: "FrameProgress | None" = None,
+                      executor: "Executor | None" = None) -> Analysis:
+    """Analyse one clip and, if ``out`` is given, write results.json, frames.csv, pose.npz.
+
+    ``progress(frames done, frames expected)`` is called during pose estimation; ``executor``
+    runs the pose jobs (default: ``req.workers`` local processes)."""
+    analysis = analyse_clip(req, executor=executor, progress=progress)
     if out is not None:
         write_outputs(analysis, out)
     return analysis
@@ -140,9 +150,8 @@ def run_session(req: SessionRequest, on_clip: ClipStarted | None = None) -> Sess
     dirs = clip_folders([c.clip for c in req.clips], req.out) if many else [req.out]
     analyses = []
     for i, (clip_req, folder) in enumerate(zip(req.clips, dirs, strict=True)):
-        if on_clip is not None:
-            on_clip(i, len(req.clips), clip_req.clip)
-        analyses.append(analyse_to_folder(clip_req, folder))
+        progress = on_clip(i, len(req.clips), clip_req.clip) if on_clip is not None else None
+        analyses.append(analyse_to_folder(clip_req, folder, progress=progress))
     if many:
         result = combine([a.result for a in analyses])
         results_path = req.out / RESULTS

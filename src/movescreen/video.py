@@ -36,6 +36,7 @@ class VideoInfo:
     fps_nominal: float | None
     duration_s: float | None
     frames_declared: int | None
+    first_frame_s: float = 0.0  # container time of the first frame (where t = 0)
 
 
 @dataclass(frozen=True)
@@ -81,7 +82,7 @@ def probe(path: Path) -> VideoInfo:
             raise _bad(path, "is a still image, not a video; record a video of the movement.")
         stream = container.streams.video[0]
         cc = stream.codec_context
-        rotation = _stream_rotation(container, stream)
+        rotation, first = _first_frame(container, stream)
         w, h = cc.width, cc.height
         if rotation % 180:
             w, h = h, w
@@ -101,33 +102,38 @@ def probe(path: Path) -> VideoInfo:
             fps_nominal=float(rate) if rate else None,
             duration_s=duration,
             frames_declared=int(stream.frames) if stream.frames else None,
+            first_frame_s=first,
         )
 
 
-def _stream_rotation(container: av.container.InputContainer, stream: av.VideoStream) -> int:
-    """Display rotation of the stream in degrees counter-clockwise, from its first frame."""
+def _first_frame(container: av.container.InputContainer, stream: av.VideoStream
+                 ) -> tuple[int, float]:
+    """Display rotation of the stream (degrees counter-clockwise) and time of its first frame."""
     try:
         for frame in container.decode(stream):
-            return _round_rotation(frame.rotation)
+            return _round_rotation(frame.rotation), float(frame.time or 0.0)
     except av.FFmpegError:
-        return 0
-    return 0
+        return 0, 0.0
+    return 0, 0.0
 
 
 def _round_rotation(deg: float) -> int:
     return int(round(deg / 90.0)) * 90 % 360
 
 
-def iter_frames(info: VideoInfo) -> Iterator[Frame]:
-    """Decode every frame of ``info.path`` in order.
+def iter_frames(info: VideoInfo, start_s: float = 0.0, end_s: float | None = None
+                ) -> Iterator[Frame]:
+    """Decode the frames of ``info.path`` in order, those with ``start_s <= t < end_s``.
 
-    Timestamps come from each frame's pts (seconds since the first frame); a frame without a
-    pts gets the previous one plus the nominal interval. Raises :class:`MovescreenError` if the
+    Timestamps come from each frame's pts (seconds since the clip's first frame); a frame
+    without a pts gets the previous one plus the nominal interval. A segment that starts
+    later seeks to the keyframe before ``start_s`` and decodes forward from there.
+    ``index`` counts from the first frame yielded. Raises :class:`MovescreenError` if the
     file stops decoding early (truncated).
     """
     path = info.path
     step = 1.0 / info.fps_nominal if info.fps_nominal else 1.0 / 30.0
-    t0: float | None = None
+    t0: float | None = info.first_frame_s if start_s > 0 else None
     last_t = -np.inf
     prev_small: NDArray[np.uint8] | None = None
     index = 0
@@ -135,6 +141,9 @@ def iter_frames(info: VideoInfo) -> Iterator[Frame]:
         with av.open(str(path)) as container:
             stream = container.streams.video[0]
             stream.thread_type = "AUTO"
+            if start_s > 0 and stream.time_base is not None:
+                container.seek(int((info.first_frame_s + start_s) / stream.time_base),
+                               stream=stream, backward=True)
             for frame in container.decode(stream):
                 t_abs = frame.time
                 if t_abs is None:
@@ -144,6 +153,11 @@ def iter_frames(info: VideoInfo) -> Iterator[Frame]:
                 t = t_abs - t0
                 if t <= last_t:  # duplicate or out-of-order timestamp: keep time strictly rising
                     t = last_t + 1e-4
+                if end_s is not None and t >= end_s:
+                    return
+                if t < start_s:
+                    last_t = t
+                    continue
                 rgb = frame.to_ndarray(format="rgb24")
                 k = _round_rotation(frame.rotation) // 90
                 if k:
@@ -161,6 +175,8 @@ def iter_frames(info: VideoInfo) -> Iterator[Frame]:
                          "is damaged or truncated; copy or export it again.") from None
     if index == 0:
         raise _bad(path, "contains no video frames; record the movement again.")
+    if end_s is not None:
+        return
     declared = info.duration_s
     if declared and declared - last_t > max(0.5, 0.1 * declared):
         raise _bad(path, f"is truncated: the container says {declared:.1f} s but only "

@@ -1,18 +1,25 @@
-"""Clip -> PoseSequence: decode, track one person, stack the per-frame landmarks."""
+"""Clip -> PoseSequence: plan pose jobs, run them on an executor, stitch, check the result."""
 
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import numpy as np
 
+from ..engine import Executor, Progress, default_workers, make_executor
 from ..errors import MovescreenError
 from ..frame_motion import CHANGE, effective_rate
-from ..results import ClipInfo
-from ..video import file_sha256, iter_frames, prefetch, probe
-from .landmarker import PoseOptions, track_frames
+from ..results import ClipInfo, PersonInfo
+from ..video import VideoInfo, file_sha256, probe
+from .jobs import PoseChunk, PoseJob, run_pose_job
+from .landmarker import PoseOptions
 from .models import ModelBundle, resolve_model
+from .plan import plan_jobs
 from .sequence import PoseSequence
+from .stitch import PassArrays, body_heights, combine_passes, stitch_segments
 
 MIN_FRAMES = 10
+# progress(frames done, frames expected or None); frames of the clip, all passes included
+FrameProgress = Callable[[int, int | None], None]
 
 
 def _as_saved(a: np.ndarray) -> np.ndarray:
@@ -20,38 +27,130 @@ def _as_saved(a: np.ndarray) -> np.ndarray:
 
 
 def estimate_pose(path: Path, model: ModelBundle | str | Path | None = None,
-                  options: PoseOptions | None = None) -> PoseSequence:
-    """Decode ``path`` frame by frame and return the tracked person's landmarks.
+                  options: PoseOptions | None = None, *, workers: int | None = None,
+                  executor: Executor | None = None, progress: FrameProgress | None = None
+                  ) -> PoseSequence:
+    """Decode ``path`` and return the tracked person's landmarks.
 
-    Raises :class:`MovescreenError` for anything wrong with the file or the recording
-    (not a video, truncated, too short, nobody in view).
+    The work is split into passes (picture, and mirror when symmetric) and time segments,
+    one job per worker: ``workers`` (default: one per CPU) local processes, or the given
+    ``executor``. Raises :class:`MovescreenError` for anything wrong with the file or the
+    recording (not a video, truncated, too short, nobody in view).
     """
     info = probe(Path(path))
     bundle = model if isinstance(model, ModelBundle) else resolve_model(model)
-    frames = prefetch(iter_frames(info), depth=2)
-    arrays, person, model_info = track_frames(frames, bundle, info.width, info.height, options)
+    opts = options or PoseOptions()
+    if workers is not None and workers < 1:
+        raise MovescreenError(f"--workers {workers}: give 1 or more worker processes.")
+    n = executor.workers if executor is not None else (workers or default_workers())
+    jobs = plan_jobs(info, bundle, opts, n)
+    on_progress = _summed_progress(jobs, progress)
+    if executor is not None:
+        chunks = executor.map(run_pose_job, jobs, on_progress)
+    else:
+        with make_executor(n, len(jobs)) as local:
+            chunks = local.map(run_pose_job, jobs, on_progress)
+    return assemble(Path(path), info, opts, chunks)
+
+
+def _summed_progress(jobs: Sequence[PoseJob], progress: FrameProgress | None
+                     ) -> Callable[[Progress], None] | None:
+    """Turn per-job events into frames of the clip done (all passes and overlaps included:
+    the clip's frames times the share of the jobs' frames done)."""
+    if progress is None:
+        return None
+    estimates = [j.frames_estimate for j in jobs]
+    if None in estimates:
+        total = None
+        scale = 1.0 / (2 if any(j.mirrored for j in jobs) else 1)
+    else:
+        video = jobs[0].video
+        total = max(1, round((video.duration_s or 0.0) * (video.fps_nominal or 30.0)))
+        scale = total / sum(estimates)  # type: ignore[arg-type]
+    done = [0] * len(jobs)
+    progress(0, total)
+
+    def on_progress(event: Progress) -> None:
+        done[event.job] = event.done
+        progress(round(sum(done) * scale), total)
+
+    return on_progress
+
+
+def assemble(path: Path, info: VideoInfo, opts: PoseOptions, chunks: Sequence[PoseChunk]
+             ) -> PoseSequence:
+    """Stitch the jobs' chunks into the clip's PoseSequence."""
+    picture = stitch_segments([c for c in chunks if not c.job.mirrored])
+    mirror_chunks = [c for c in chunks if c.job.mirrored]
+    extra: dict[str, object] = {
+        "passes": "picture+mirror" if mirror_chunks else "picture",
+        "segments": sum(not c.job.mirrored for c in chunks),
+        "seams": picture.seams,
+        "jobs": [_job_record(c) for c in chunks],
+    }
+    arrays = picture
+    if mirror_chunks:
+        arrays, stats = combine_passes(picture, stitch_segments(mirror_chunks), opts)
+        extra["mirror"] = stats.as_dict()
     n = len(arrays.t)
     if n < MIN_FRAMES:
         raise MovescreenError(f"{path}: only {n} frames; record at least 2 s of the movement.")
-    t = np.asarray(arrays.t, dtype=np.float64)
-    xy = np.stack(arrays.xy)
-    if not np.any(np.isfinite(xy[:, 0, 0])):
+    if not np.any(arrays.has_pose):
         raise MovescreenError(
             f"{path}: no person was found in any frame. Film the whole body, head to feet, "
             "in good light, with nobody else in front of the camera."
         )
+    motion = arrays.motion if arrays.motion is not None and len(arrays.motion) == n else None
+    return PoseSequence(
+        t=arrays.t,
+        # at the precision pose.npz stores, so a re-screen of the saved file gives the same numbers
+        image_xy=_as_saved(arrays.image_xy),
+        world_xyz=_as_saved(arrays.world_xyz),
+        visibility=_as_saved(arrays.visibility),
+        presence=_as_saved(arrays.presence),
+        clip=_clip_info(path, info, arrays),
+        model=chunks[0].model,
+        person=_person(chunks, arrays, info.height),
+        extra=extra,
+        frame_motion=motion,
+    )
+
+
+def _job_record(c: PoseChunk) -> dict[str, object]:
+    return {"pass": "mirror" if c.job.mirrored else "picture", "start_s": c.job.start_s,
+            "keep_from_s": c.job.keep_from_s, "end_s": c.job.end_s, "frames": c.n_frames,
+            "wall_s": round(c.wall_s, 3), "cpu_s": round(c.cpu_s, 3),
+            "peak_rss_mb": round(c.peak_rss_mb, 1)}
+
+
+def _person(chunks: Sequence[PoseChunk], arrays: PassArrays, frame_height: int) -> PersonInfo:
+    """Who was tracked: the first picture segment's choice, facts pooled over segments."""
+    picture = sorted((c for c in chunks if not c.job.mirrored), key=lambda c: c.job.start_s)
+    heights = body_heights(arrays.image_xy)
+    heights = heights[np.isfinite(heights)]
+    first = picture[0].person
+    return PersonInfo(
+        people_seen=max(c.person.people_seen for c in picture),
+        selection=first.selection,
+        crop_tracking=any(c.person.crop_tracking for c in picture),
+        body_height_frac=float(np.median(heights)) / frame_height if len(heights) else None,
+    )
+
+
+def _clip_info(path: Path, info: VideoInfo, arrays: PassArrays) -> ClipInfo:
+    t = arrays.t
+    n = len(t)
     dt = np.diff(t)
     duration = float(t[-1] - t[0]) if n > 1 else 0.0
     fps_measured = (n - 1) / duration if duration > 0 else 0.0
-    motion = np.stack(arrays.motion) if len(arrays.motion) == n else None
-    repeats = arrays.repeats
+    repeats = int(arrays.repeat.sum())
+    motion = arrays.motion
     near = None if motion is None else effective_rate(fps_measured, motion[:, CHANGE])
     if near is not None and near[1] > repeats:  # repeats up to compression noise
         repeats = near[1]
-    distinct = n - repeats
-    clip = ClipInfo(
+    return ClipInfo(
         file=str(path),
-        sha256=file_sha256(Path(path)),
+        sha256=file_sha256(path),
         container=info.container,
         codec=info.codec,
         width=info.width,
@@ -61,19 +160,7 @@ def estimate_pose(path: Path, model: ModelBundle | str | Path | None = None,
         duration_s=duration + (float(np.median(dt)) if n > 1 else 0.0),
         fps_container=info.fps_nominal,
         fps_measured=fps_measured,
-        fps_effective=fps_measured * distinct / n,
+        fps_effective=fps_measured * (n - repeats) / n,
         repeated_frames=repeats,
         variable_frame_rate=bool(n > 2 and np.percentile(dt, 95) > 1.2 * np.percentile(dt, 5)),
-    )
-    return PoseSequence(
-        t=t,
-        # at the precision pose.npz stores, so a re-screen of the saved file gives the same numbers
-        image_xy=_as_saved(xy),
-        world_xyz=_as_saved(np.stack(arrays.world)),
-        visibility=_as_saved(np.stack(arrays.vis)),
-        presence=_as_saved(np.stack(arrays.pres)),
-        clip=clip,
-        model=model_info,
-        person=person,
-        frame_motion=motion,
     )

@@ -9,7 +9,7 @@ rejected, so a bystander never takes over.
 """
 
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 import cv2
@@ -39,12 +39,21 @@ class PoseOptions:
     search_every_s: float = 1.0
     max_speed_body_per_s: float = 4.0  # identity gate: how fast the hips may move
     max_size_change_per_s: float = 2.0  # and how fast the body's extent may change
+    # the reference body height (identity gate, re-acquisition radius, crop size) follows a
+    # taller body at once and a shorter one by this factor per second (0.98 per frame at 30 fps)
+    ref_height_decay_per_s: float = 0.55
     search_people: int = 4
-    # Also run the landmarker on the mirrored picture and average the two (left/right swapped
-    # back). MediaPipe itself is not mirror-symmetric (on a flipped clip its standing knee
-    # angles differ by 1.5-3 deg); this makes left and right symmetric by construction, at
-    # twice the inference cost. ``movescreen analyze --fast`` turns it off.
+    # Also track the person in the mirrored picture (a second pass, run concurrently when
+    # there is a second core) and average the two (left/right swapped back) in every frame
+    # where both passes found the same person. MediaPipe itself is not mirror-symmetric (on a
+    # flipped clip its standing knee angles differ by 1.5-3 deg); this makes left and right
+    # symmetric by construction. ``movescreen analyze --fast`` turns it off.
     symmetric: bool = True
+    # the passes see the same person when their hip centres lie within this fraction of the
+    # standing body height and their body heights (nose, shoulders, hips, knees, ankles)
+    # agree within this ratio
+    mirror_max_hip_offset: float = 0.1
+    mirror_max_height_ratio: float = 1.25
 
 
 @dataclass(frozen=True)
@@ -82,6 +91,14 @@ class _Track:
     selection: str = "no person found"
     used_crop: bool = False
     heights: list[float] = field(default_factory=list)
+
+    def observe(self, det: Detection, t: float, opts: "PoseOptions") -> None:
+        """Record the tracked person's detection at time ``t``."""
+        dt = t - self.last_t if np.isfinite(self.last_t) else 0.0
+        decay = opts.ref_height_decay_per_s ** max(dt, 0.0)
+        self.last, self.last_t = det, t
+        self.heights.append(det.height)
+        self.ref_height = max(decay * self.ref_height, det.height)
 
 
 def _quiet_native_logs() -> None:
@@ -152,17 +169,21 @@ def _detections(result, box: Box, mirrored: bool = False) -> list[Detection]:
 
 
 class PoseTracker:
-    """Runs the landmarker over a clip's frames for one chosen person."""
+    """Runs the landmarker over a clip's frames for one chosen person.
+
+    ``mirrored``: the landmarker sees every crop flipped left-right and its landmarks are
+    flipped back, so tracking (crops, identity) works in the picture's own coordinates.
+    """
 
     def __init__(self, model: ModelBundle, width: int, height: int,
-                 options: PoseOptions | None = None) -> None:
+                 options: PoseOptions | None = None, mirrored: bool = False) -> None:
         self.model = model
         self.width, self.height = width, height
         self.opts = options or PoseOptions()
+        self.mirrored = mirrored
         # created on first use, after the person search has freed its own landmarker, so that
-        # at most two landmarkers (~100 MB each) are alive at once
+        # at most one landmarker (~100 MB) is alive at once
         self._video = None
-        self._mirror = None
         self._image = None
         self._ts_ms = -1
         self._state = _Track()
@@ -172,10 +193,9 @@ class PoseTracker:
         self._close_image()
 
     def _close_video(self) -> None:
-        for lm in (self._video, self._mirror):
-            if lm is not None:
-                lm.close()
-        self._video = self._mirror = None
+        if self._video is not None:
+            self._video.close()
+            self._video = None
 
     def _close_image(self) -> None:
         if self._image is not None:
@@ -206,8 +226,11 @@ class PoseTracker:
         return found
 
     def _detect_image(self, rgb: NDArray[np.uint8], box: Box, max_side: int) -> list[Detection]:
-        img, _ = _crop(rgb, box, max_side)
-        return _detections(self._image.detect(_mp_image(img)), box)
+        img = self._oriented(_crop(rgb, box, max_side)[0])
+        return _detections(self._image.detect(_mp_image(img)), box, self.mirrored)
+
+    def _oriented(self, img: NDArray[np.uint8]) -> NDArray[np.uint8]:
+        return np.ascontiguousarray(img[:, ::-1]) if self.mirrored else img
 
     def _acquire(self, rgb: NDArray[np.uint8], t: float) -> None:
         st = self._state
@@ -257,22 +280,12 @@ class PoseTracker:
         self._close_video()
 
     def _infer(self, img: NDArray[np.uint8], box: Box) -> Detection | None:
-        """The landmarker's pose on this crop (averaged with the mirrored pass if symmetric)."""
+        """The landmarker's pose on this crop."""
         if self._video is None:
             self._video = _make_landmarker(self.model, True, 1, self.opts)
-            if self.opts.symmetric:
-                self._mirror = _make_landmarker(self.model, True, 1, self.opts)
-        dets = _detections(self._video.detect_for_video(_mp_image(img), self._ts_ms), box)
-        if self._mirror is None:
-            return dets[0] if dets else None
-        flipped = np.ascontiguousarray(img[:, ::-1])
-        mdets = _detections(self._mirror.detect_for_video(_mp_image(flipped), self._ts_ms), box,
-                            mirrored=True)
-        if not dets or not mdets:
-            return (dets or mdets or [None])[0]
-        a, b = dets[0], mdets[0]
-        return Detection((a.xy + b.xy) / 2, (a.world + b.world) / 2,
-                         (a.visibility + b.visibility) / 2, (a.presence + b.presence) / 2)
+        result = self._video.detect_for_video(_mp_image(self._oriented(img)), self._ts_ms)
+        dets = _detections(result, box, self.mirrored)
+        return dets[0] if dets else None
 
     # -- tracking --------------------------------------------------------------------------
     def _plausible(self, det: Detection, t: float) -> bool:
@@ -311,9 +324,7 @@ class PoseTracker:
             st.people_seen = 1
             st.selection = (f"the person who came into view at {frame.t:.1f} s (centre at "
                             f"{det.box.cx / self.width:.0%} of frame width)")
-        st.last, st.last_t = det, frame.t
-        st.heights.append(det.height)
-        st.ref_height = max(0.98 * st.ref_height, det.height)
+        st.observe(det, frame.t, self.opts)
         if st.roi is not None and not st.roi.contains(det.box, margin=0.08):
             self._set_roi(det)
         return det
@@ -334,11 +345,16 @@ class PoseArrays:
     world: list[NDArray[np.float64]] = field(default_factory=list)
     vis: list[NDArray[np.float64]] = field(default_factory=list)
     pres: list[NDArray[np.float64]] = field(default_factory=list)
-    repeats: int = 0
+    repeat: list[bool] = field(default_factory=list)
     motion: list[NDArray[np.float64]] = field(default_factory=list)  # frame_motion.COLUMNS
 
-    def add(self, t: float, det: Detection | None) -> None:
+    @property
+    def repeats(self) -> int:
+        return sum(self.repeat)
+
+    def add(self, t: float, det: Detection | None, repeat: bool = False) -> None:
         self.t.append(t)
+        self.repeat.append(repeat)
         if det is None:
             nan = np.full(N_LANDMARKS, np.nan)
             self.xy.append(np.full((N_LANDMARKS, 2), np.nan))
@@ -353,17 +369,25 @@ class PoseArrays:
 
 
 def track_frames(frames: Iterable[Frame], model: ModelBundle, width: int, height: int,
-                 options: PoseOptions | None = None) -> tuple[PoseArrays, PersonInfo, ModelInfo]:
-    """Run the tracker over ``frames``; returns the stacked arrays and who was tracked."""
+                 options: PoseOptions | None = None, mirrored: bool = False,
+                 on_frame: Callable[[int], None] | None = None,
+                 ) -> tuple[PoseArrays, PersonInfo, ModelInfo]:
+    """Run the tracker over ``frames``; returns the stacked arrays and who was tracked.
+
+    ``on_frame(n)`` is called after each frame with the number of frames done.
+    """
     arrays = PoseArrays()
-    with PoseTracker(model, width, height, options) as tracker:
-        meter = MotionMeter(width, height)
+    with PoseTracker(model, width, height, options, mirrored) as tracker:
+        # camera motion and repeated pictures (frame_motion) need the pixels: measured here,
+        # in the picture pass only
+        meter = None if mirrored else MotionMeter(width, height)
         for frame in frames:
             det = tracker.process(frame)
-            arrays.add(frame.t, det)
-            arrays.repeats += frame.repeat
-            # camera motion and repeated pictures (frame_motion): needs the pixels, so here
-            box = None if det is None else (det.box.x0, det.box.y0, det.box.x1, det.box.y1)
-            arrays.motion.append(meter.measure(frame.rgb, box))
+            arrays.add(frame.t, det, frame.repeat)
+            if meter is not None:
+                box = None if det is None else (det.box.x0, det.box.y0, det.box.x1, det.box.y1)
+                arrays.motion.append(meter.measure(frame.rgb, box))
+            if on_frame is not None:
+                on_frame(len(arrays.t))
         person = tracker.person_info()
     return arrays, person, ModelInfo(name=model.name, sha256=model.sha256, source=model.source)

@@ -193,6 +193,10 @@ def _require_legs_in_view(seq: PoseSequence) -> None:
             )
 
 
+MIRROR_FALLBACK_NOTE = 0.05  # share of frames without the mirror pass worth a note
+MIRROR_FALLBACK_WARN = 0.25  # and worth a warning
+
+
 def quality_flags(p: Prepared) -> None:
     """Flags about the recording itself: view, frame rate, visibility, gaps."""
     clip = p.seq.clip
@@ -219,6 +223,7 @@ def quality_flags(p: Prepared) -> None:
         flags.append(Flag(code="visibility", severity="warning", message=(
             f"A person was found in only {pose_frac:.0%} of frames; check lighting and that "
             "nothing blocks the view.")))
+    flags.extend(pose_pass_flags(p.seq.extra))
     for name, gap in p.pose.long_gaps(min_s=0.5)[:5]:
         flags.append(Flag(code="gap", severity="info", message=(
             f"{name} was not visible from {gap.t_start:.1f} to {gap.t_end:.1f} s.")))
@@ -388,3 +393,34 @@ def _with_noise(metrics: dict[str, MetricSummary], used: list[Rep]) -> dict[str,
 
 def version() -> str:
     return __version__
+
+
+def pose_pass_flags(extra: dict[str, object]) -> list[Flag]:
+    """Where pose estimation fell short of its plan: frames without the mirror pass, and
+    time segments whose trackers disagreed on who the person is."""
+    flags = []
+    mirror = extra.get("mirror")
+    if isinstance(mirror, dict):
+        disagreed, averaged = int(mirror["disagreed"]), int(mirror["averaged"])
+        nobody = int(mirror["picture_only"]) + int(mirror["mirror_only"])
+        single = disagreed + nobody
+        total = single + averaged
+        if total and single > MIRROR_FALLBACK_NOTE * total:
+            why = " and ".join(w for n, w in ((disagreed, f"in {disagreed} the passes placed the "
+                                               "person differently"),
+                                              (nobody, f"in {nobody} one pass found nobody"))
+                               if n)
+            flags.append(Flag(
+                code="mirror_pass",
+                severity="warning" if single > MIRROR_FALLBACK_WARN * total else "info",
+                message=(f"{single} of {total} frames with a person ({single / total:.0%}) "
+                         f"use one landmarker pass, not picture and mirror averaged ({why}): "
+                         "there, left and right can differ by 1-3 deg.")))
+    seams = extra.get("seams")
+    for seam in seams if isinstance(seams, list) else []:
+        if isinstance(seam, dict) and seam.get("same_person") is False:
+            flags.append(Flag(code="segment_seam", severity="warning", message=(
+                f"At {float(seam['t']):.1f} s the clip's time segments tracked different "
+                "people; re-run with --workers 1 (one segment) to follow one person.")))
+    return flags
+
