@@ -4,6 +4,7 @@ These run on a fresh clone with no environment variable set (the clip is in samp
 """
 
 import doctest
+import itertools
 import json
 import subprocess
 import sys
@@ -37,7 +38,7 @@ def test_api_result_matches_the_clip(api_run):
     result, out, calls = api_run
     # the progress callback counted up to every frame of the clip
     assert calls[0][0] == 0 and calls[-1][0] == result.clip.n_frames
-    assert all(a[0] <= b[0] for a, b in zip(calls, calls[1:], strict=False))
+    assert all(a[0] <= b[0] for a, b in itertools.pairwise(calls))
     assert isinstance(result, movescreen.ScreenResult)
     assert result.test == "squat" and result.view.view == "frontal"
     assert len(result.reps) == SAMPLE_REPS
