@@ -124,20 +124,34 @@ def run_session(req: SessionRequest, on_clip: ClipStarted | None = None) -> Sess
             on_clip(i, len(req.clips), clip_req.clip)
         analyses.append(analyse_to_folder(clip_req, folder))
     if many:
-        result = combine([a.result for a in analyses])
-        results_path = req.out / RESULTS
-        atomic_write_text(results_path, result.to_json())
+        result, results_path = combine_to_file([a.result for a in analyses], req.out / RESULTS)
     else:
         result, results_path = analyses[0].result, req.out / RESULTS
     outcome = SessionOutcome(result, analyses, results_path, dirs)
+    outcome.plan, outcome.plan_path, outcome.report_paths = plan_and_report(
+        [(results_path, result)], req)
+    return outcome
+
+
+def combine_to_file(results: Sequence[ScreenResult], path: Path) -> tuple[ScreenResult, Path]:
+    """Several clips of one screen combined into one result, written to ``path``."""
+    result = combine(list(results))
+    atomic_write_text(path, result.to_json())
+    return result, path
+
+
+def plan_and_report(results: Sequence[tuple[Path, ScreenResult]], req: SessionRequest
+                    ) -> tuple[Plan | None, Path | None, dict[str, Path]]:
+    """The plan (when ``req.athlete`` is given) and the report (when asked) into ``req.out``,
+    from results already made (one per screen)."""
+    plan = plan_path = None
     if req.athlete is not None:
-        outcome.plan, outcome.plan_path = make_plan(
-            [(str(results_path), result)], req.athlete, req.out, rules=req.rules,
-            previous=req.previous)
+        plan, plan_path = make_plan([(str(p), r) for p, r in results], req.athlete, req.out,
+                                    rules=req.rules, previous=req.previous)
+    paths: dict[str, Path] = {}
     if req.report or req.video:
         from .report.cli import write_report
 
-        outcome.report_paths = write_report(
-            [(results_path, result)], req.out, plan=outcome.plan,
-            athlete_name=req.athlete_name, pdf=req.pdf, video=req.video)
-    return outcome
+        paths = write_report(list(results), req.out, plan=plan, athlete_name=req.athlete_name,
+                             pdf=req.pdf, video=req.video)
+    return plan, plan_path, paths
