@@ -4,8 +4,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import in_ci
-from pgserver import new_database, pg_bin, postgres_server
+from pgserver import new_database
 from results_factory import PASSING, results_for, screen
 from sqlalchemy import func, inspect, select
 
@@ -17,17 +16,6 @@ from movescreen.store.migrate import downgrade
 from movescreen.store.models import Clip, ClipResult, Metric, PlanRecord
 
 TABLES = {"coaches", "athletes", "sessions", "clips", "results", "metrics", "plans"}
-
-
-@pytest.fixture(scope="session")
-def postgres() -> Iterator[str]:
-    """A PostgreSQL server of our own for the whole test session (base URL)."""
-    if pg_bin() is None:
-        if in_ci():
-            pytest.fail("CI needs the PostgreSQL server binaries (apt-get install postgresql)")
-        pytest.skip("PostgreSQL is not installed (apt-get install postgresql)")
-    with postgres_server() as url:
-        yield url
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

@@ -179,6 +179,8 @@ def _run(store: Store, ids: dict[str, int], req: BatchRequest, todo: list[Job], 
          finish: Callable[[Job, ScreenResult | None, str | None], None]) -> dict[str, Any]:
     stats: dict[str, Any] = {"frames": 0, "seconds": 0.0, "workers": 0, "peak_rss": 0.0}
     if not todo:
+        if on_progress is not None:
+            on_progress(BatchProgress(0, 0, 0, 0, 0.0, skipped, 0))
         return stats
     runner = make_runner(req.engine, req.workers, req.address)
     stats["workers"] = runner.workers
