@@ -86,3 +86,17 @@ def pose_cache(tmp_path_factory: pytest.TempPathFactory):
         return cache[path]
 
     return get
+
+
+@pytest.fixture(scope="session")
+def postgres():
+    """A PostgreSQL server of our own (initdb/pg_ctl in a temporary folder) for the whole
+    session; yields its base URL (add a database with pgserver.new_database)."""
+    from pgserver import pg_bin, postgres_server
+
+    if pg_bin() is None:
+        if in_ci():
+            pytest.fail("CI needs the PostgreSQL server binaries (apt-get install postgresql)")
+        pytest.skip("PostgreSQL is not installed (apt-get install postgresql)")
+    with postgres_server() as url:
+        yield url

@@ -91,3 +91,20 @@ def bad_inputs(folder: Path, good_clip: Path) -> dict[str, Path]:
     write_audio_only(files["audio_only"])
     write_video(files["no_person"], blank_frames())
     return files
+
+
+def cut_clip(src: Path, dst: Path, start_s: float, end_s: float, width: int | None = None,
+             crf: int = 18) -> Path:
+    """Re-encode the part of ``src`` between two times, optionally scaled to ``width``."""
+    with av.open(str(src)) as c:
+        stream = c.streams.video[0]
+        fps = int(round(float(stream.average_rate or 30)))
+        frames = []
+        for f in c.decode(stream):
+            if f.time is not None and start_s <= f.time < end_s:
+                img = f.to_ndarray(format="rgb24")
+                if width:
+                    h = int(round(img.shape[0] * width / img.shape[1] / 2)) * 2
+                    img = cv2.resize(img, (width, h), interpolation=cv2.INTER_AREA)
+                frames.append(img)
+    return write_video(dst, frames, fps=fps, crf=crf)

@@ -10,6 +10,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from . import __version__
+from .batch.cli import batch_command
 from .errors import MovescreenError
 from .quiet import native_stderr_captured
 from .report.cli import report_command
@@ -53,6 +54,7 @@ def _main(version: Annotated[bool, typer.Option(
 app.add_typer(rules_app, name="rules")
 app.command("recommend")(recommend_command)
 app.command("report")(report_command)
+app.command("batch")(batch_command)
 
 
 class Test(StrEnum):

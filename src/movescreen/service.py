@@ -26,6 +26,7 @@ from .screens.common import Overrides
 if TYPE_CHECKING:
     from .engine import Executor
     from .pose.estimate import FrameProgress
+    from .rules.limits import Limits
 
 if TYPE_CHECKING:  # the rules modules import rule-engine (slow): imported when a session runs
     from .rules.limits import Limits
@@ -153,23 +154,45 @@ def run_session(req: SessionRequest, on_clip: ClipStarted | None = None) -> Sess
         progress = on_clip(i, len(req.clips), clip_req.clip) if on_clip is not None else None
         analyses.append(analyse_to_folder(clip_req, folder, progress=progress))
     if many:
-        result = combine([a.result for a in analyses])
-        results_path = req.out / RESULTS
-        atomic_write_text(results_path, result.to_json())
+        result, results_path = combine_to_file([a.result for a in analyses], req.out / RESULTS)
     else:
         result, results_path = analyses[0].result, req.out / RESULTS
     if req.athlete is not None:  # the ratings with the rules in force and the athlete's sex
         result = rerate(result, req.athlete, req.rules)
         atomic_write_text(results_path, result.to_json())
     outcome = SessionOutcome(result, analyses, results_path, dirs, limits)
+    outcome.plan, outcome.plan_path, outcome.report_paths = plan_and_report(
+        [(results_path, result)], req, limits)
+    return outcome
+
+
+def combine_to_file(results: Sequence[ScreenResult], path: Path) -> tuple[ScreenResult, Path]:
+    """Several clips of one screen combined into one result, written to ``path``."""
+    result = combine(list(results))
+    atomic_write_text(path, result.to_json())
+    return result, path
+
+
+def plan_and_report(results: Sequence[tuple[Path, ScreenResult]], req: SessionRequest,
+                    limits: "Limits | None" = None
+                    ) -> tuple[Plan | None, Path | None, dict[str, Path]]:
+    """The plan (when ``req.athlete`` is given) and the report (when asked) into ``req.out``,
+    from results already made (one per screen). ``limits``: the thresholds in force (default:
+    ``req.rules`` for the athlete's sex)."""
+    plan = plan_path = None
     if req.athlete is not None:
-        outcome.plan, outcome.plan_path = make_plan(
-            [(str(results_path), result)], req.athlete, req.out, rules=req.rules,
-            previous=req.previous)
+        plan, plan_path = make_plan([(str(p), r) for p, r in results], req.athlete, req.out,
+                                    rules=req.rules, previous=req.previous)
+    paths: dict[str, Path] = {}
     if req.report or req.video:
         from .report.cli import write_report
 
-        outcome.report_paths = write_report(
-            [(results_path, result)], req.out, plan=outcome.plan,
-            athlete_name=req.athlete_name, pdf=req.pdf, video=req.video, limits=limits)
-    return outcome
+        if limits is None:
+            from .rules.limits import limits_for
+            from .rules.loader import load_rules
+
+            limits = limits_for(load_rules(req.rules),
+                                req.athlete.sex if req.athlete else req.sex)
+        paths = write_report(list(results), req.out, plan=plan, athlete_name=req.athlete_name,
+                             pdf=req.pdf, video=req.video, limits=limits)
+    return plan, plan_path, paths
