@@ -2,7 +2,7 @@
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, File, Form, HTTPException, Request, UploadFile
+from fastapi import APIRouter, Depends, File, Form, HTTPException, Request, UploadFile
 from fastapi.security import OAuth2PasswordRequestForm
 from pydantic import BaseModel, Field
 
@@ -61,7 +61,7 @@ def bad_request(exc: MovescreenError) -> HTTPException:
 
 @router.post("/token", response_model=Token)
 def token(request: Request, db: Db,
-          form: Annotated[OAuth2PasswordRequestForm, Form()]) -> Token:
+          form: Annotated[OAuth2PasswordRequestForm, Depends()]) -> Token:
     """Exchange a coach's username and password for a bearer token."""
     coach_id = login(request, db, form.username, form.password)
     return Token(access_token=state(request).signer.api_token(coach_id))

@@ -157,13 +157,14 @@ def clips_upload(request: Request, athlete_id: int, coach: PageCoach, db: Db,
     if not files or len(test) != len(files) or len(leg) != len(files):
         return athlete_page(request, athlete_id, coach, db,
                             "Choose one or more clips, each with its test and leg.")
+    name = ""
     try:
-        for f, t, side in zip(files, test, leg, strict=True):
-            add_clip(db, st.settings.data, athlete, f.file, f.filename or "", test=t,
-                     leg=side, when=date, limit=st.settings.max_upload_bytes)
+        with db.begin_nested():  # all the clips queued, or none
+            for f, t, side in zip(files, test, leg, strict=True):
+                name = f.filename or "clip"
+                add_clip(db, st.settings.data, athlete, f.file, name, test=t, leg=side,
+                         when=date, limit=st.settings.max_upload_bytes)
     except MovescreenError as exc:
-        db.rollback()
-        name = f.filename or "clip"
         response = athlete_page(request, athlete_id, coach, db, f"{name}: {exc.message}")
         response.status_code = 400
         return response

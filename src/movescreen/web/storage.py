@@ -37,7 +37,7 @@ def store_upload(data: Path, source: BinaryIO, limit: int) -> tuple[str, Path]:
             while chunk := source.read(CHUNK):
                 size += len(chunk)
                 if size > limit:
-                    raise UploadTooLarge(f"the clip is larger than {limit // (1024 * 1024)} MB; "
+                    raise UploadTooLarge(f"the clip is larger than {limit / 2**20:g} MB; "
                                          "trim it or export it at a lower resolution.")
                 digest.update(chunk)
                 out.write(chunk)
