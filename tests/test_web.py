@@ -1,13 +1,12 @@
 """The web app without analysis: accounts, CSRF, pages, the JSON API, uploads, isolation."""
 
-import io
 from pathlib import Path
 
 import pytest
 from fastapi.routing import APIRoute
-from media import blank_frames, write_video
 from webclient import PASSWORD, api, coach, csrf_of, login, make_app
 
+from media import blank_frames, write_video
 from movescreen.store import repo, web_repo
 from movescreen.store.models import Clip
 
@@ -326,4 +325,3 @@ def test_users_add_command(tmp_path: Path) -> None:
     with open_store(data / "movescreen.db") as store, store.session() as db:
         dora = repo.get_coach(db, "dora")
         assert dora.is_admin and dora.password_hash.startswith("$argon2")
-    assert io  # keep the import for the parametrised bodies above
