@@ -6,9 +6,9 @@ from pathlib import Path
 
 import httpx
 import pytest
-from media import blank_frames, write_video
 from webclient import Server, add_user, api, coach, login, make_app
 
+from media import blank_frames, write_video
 from movescreen.web.worker import Worker
 
 SHORT = "squat_frontal_goblet_short_04.mp4"
