@@ -54,6 +54,10 @@ def create_app(settings: WebSettings) -> FastAPI:
     app.include_router(pages_router)
     app.include_router(api_router)
 
+    @app.get("/favicon.ico", include_in_schema=False)
+    def _favicon() -> Response:  # the report page asks for one; there is none
+        return Response(status_code=204)
+
     @app.exception_handler(LoginRequired)
     async def _login(request: Request, _: LoginRequired) -> Response:
         return RedirectResponse("/login", status_code=303)

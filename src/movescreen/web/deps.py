@@ -37,7 +37,8 @@ def db_session(request: Request) -> Iterator[Session]:
         yield db
 
 
-Db = Annotated[Session, Depends(db_session)]
+# "function": committed before the response leaves, so a redirect never outruns the write
+Db = Annotated[Session, Depends(db_session, scope="function")]
 
 
 def session_data(request: Request) -> SessionData | None:
