@@ -85,6 +85,10 @@ def test_coach_flow_in_chromium(tmp_path: Path, videos: Path) -> None:
             page.reload()
             expect(page.locator("#plan h2")).to_contain_text("Phase")
             page.screenshot(path=str(shots / "6-athlete.png"), full_page=True)
+
+            page.goto(f"{server.url}/docs")  # the API's OpenAPI page, served offline too
+            expect(page.locator("body")).to_contain_text("/api/athletes/{athlete_id}/clips")
+            page.screenshot(path=str(shots / "7-api-docs.png"))
             browser.close()
     finally:
         server.stop()

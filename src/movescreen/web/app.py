@@ -5,6 +5,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI, Request
+from fastapi_offline import FastAPIOffline
 from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
@@ -43,7 +44,7 @@ def create_app(settings: WebSettings) -> FastAPI:
             if worker is not None:
                 worker.stop()
 
-    app = FastAPI(title="movescreen", lifespan=lifespan,
+    app = FastAPIOffline(title="movescreen", lifespan=lifespan,  # API docs with no CDN
                   description="Movement screen for coaches: athletes, clips, results, plans. "
                               "Get a token from POST /api/token, then send it as "
                               "`Authorization: Bearer <token>`.")

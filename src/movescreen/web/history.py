@@ -23,7 +23,9 @@ class Chart:
 
 def _scale(values: Sequence[float]) -> list[float]:
     lo, hi = min(values), max(values)
-    span = hi - lo or 1.0
+    if hi == lo:
+        return [H / 2 for _ in values]
+    span = hi - lo
     return [H - PAD - (v - lo) / span * (H - 2 * PAD) for v in values]
 
 
