@@ -94,3 +94,64 @@ def test_coach_flow_in_chromium(tmp_path: Path, videos: Path) -> None:
         server.stop()
     assert errors == []
     assert hosts == {"127.0.0.1"}  # nothing fetched from anywhere else (no CDN)
+
+
+DROP = """([name, b64]) => {
+  const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+  const dt = new DataTransfer();
+  dt.items.add(new File([bytes], name, { type: "video/mp4" }));
+  return dt;
+}"""
+
+
+def test_drop_and_record_in_chromium(tmp_path: Path, videos: Path) -> None:
+    """Drag and drop a clip; record one from Chromium's fake camera (MediaRecorder) under the
+    framing guide; both are stored and queued (the decoder accepts the browser's recording)."""
+    import base64
+
+    from playwright.sync_api import expect, sync_playwright
+
+    shots = Path(os.environ.get("MOVESCREEN_WEB_SCREENSHOTS") or tmp_path)
+    shots.mkdir(parents=True, exist_ok=True)
+    data = tmp_path / "data"
+    add_user(data, "anna")
+    server = Server(data, tmp_path / "server.log").start()
+    errors: list[str] = []
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(
+                executable_path=chromium_path(),
+                args=[*ARGS, "--use-fake-device-for-media-stream",
+                      "--use-fake-ui-for-media-stream"])
+            page = browser.new_page(viewport={"width": 1100, "height": 900})
+            page.on("pageerror", lambda e: errors.append(str(e)))
+            page.goto(f"{server.url}/login")
+            page.fill("input[name=username]", "anna")
+            page.fill("input[name=password]", PASSWORD)
+            page.click("button:has-text('Log in')")
+            page.fill("input[name=name]", "Rec")
+            page.click("button:has-text('Add athlete')")
+            expect(page).to_have_url(re.compile(r"/athletes/\d+$"))
+
+            clip = base64.b64encode((videos / SHORT).read_bytes()).decode()
+            dt = page.evaluate_handle(DROP, ["dropped.mp4", clip])
+            page.dispatch_event("#drop", "drop", {"dataTransfer": dt})
+            expect(page.locator("#queue td.name")).to_have_text("dropped.mp4")
+            page.select_option("#queue select[name=test]", "squat")
+            page.click("button:has-text('Upload and analyse')")
+            expect(page.locator("table.list a", has_text="dropped.mp4")).to_be_visible()
+
+            page.click("#cam-on")
+            expect(page.locator("#rec")).to_be_enabled()
+            page.select_option("#rec-test", "squat")
+            page.locator(".recorder").screenshot(path=str(shots / "8-camera-guide.png"))
+            page.click("#rec")
+            page.wait_for_timeout(2500)
+            page.click("#stop")
+            expect(page.locator("table.list a", has_text="recording.webm")).to_be_visible(
+                timeout=30_000)
+            page.screenshot(path=str(shots / "9-recorded.png"), full_page=True)
+            browser.close()
+    finally:
+        server.stop()
+    assert errors == []
