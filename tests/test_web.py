@@ -17,9 +17,15 @@ def tiny_clip(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return write_video(tmp_path_factory.mktemp("clips") / "tiny.mp4", blank_frames(30, 160, 120))
 
 
-@pytest.fixture
-def app(tmp_path: Path):
-    app = make_app(tmp_path / "data", max_upload_mb=0.5)
+@pytest.fixture(params=["sqlite", "postgresql"])
+def app(request: pytest.FixtureRequest, tmp_path: Path):
+    """The app on SQLite in its data folder, and on a PostgreSQL server of our own."""
+    db = None
+    if request.param == "postgresql":
+        from pgserver import new_database
+
+        db = new_database(request.getfixturevalue("postgres"))
+    app = make_app(tmp_path / "data", max_upload_mb=0.5, db=db)
     coach(app, "anna", admin=True)
     coach(app, "ben")
     yield app
