@@ -3,7 +3,7 @@
 from datetime import UTC, datetime
 
 from movescreen.store.models import Metric, PlanRecord, ScreenSession
-from movescreen.web.history import H, PAD, W, metric_charts, phase_chart
+from movescreen.web.history import PAD, H, W, metric_charts, phase_chart
 
 
 def _row(sid: int, date: str, metric: str, leg: str, median: float | None):
