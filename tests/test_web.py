@@ -311,12 +311,15 @@ def test_running_clips_are_requeued_at_start(app, tiny_clip: Path) -> None:
         s = repo.upsert_session(db, repo.upsert_athlete(db, owner.id, "B").id, "squat")
         batch_clip = repo.upsert_clip(db, s.id, "b" * 64, sha256="0" * 64, source_path="x")
         batch_clip.status = "running"
-    worker = Worker(store, app.state.movescreen.settings.data)
-    worker.start()
-    worker.stop()
+    assert Worker(store, app.state.movescreen.settings.data).recover() == 1
     with store.session() as db:
         assert db.get(Clip, batch_clip.id).status == "running"
-    assert c.get(f"/api/clips/{cid}").json()["status"] in ("queued", "running")
+    assert c.get(f"/api/clips/{cid}").json() == {"id": cid, "status": "queued",
+                                                 "stage": "queued", "error": None,
+                                                 "results": None}
+    with store.session() as db:  # and it is the next to run, its attempt counted
+        assert web_repo.claim_next(db) == cid
+        assert db.get(web_repo.WebJob, cid).attempts == 2
 
 
 def test_users_add_command(tmp_path: Path) -> None:

@@ -52,11 +52,16 @@ class Worker:
         self._thread: threading.Thread | None = None
         self._child: multiprocessing.process.BaseProcess | None = None
 
-    def start(self) -> None:
+    def recover(self) -> int:
+        """Queue again the clips a crash or stop left 'running'; returns how many."""
         with self.store.session() as db:
             n = web_repo.requeue_running(db)
         if n:
             log.info("re-queued %d clip(s) interrupted by a restart", n)
+        return n
+
+    def start(self) -> None:
+        self.recover()
         self._thread = threading.Thread(target=self._loop, name="movescreen-worker",
                                         daemon=True)
         self._thread.start()
