@@ -63,9 +63,12 @@ def test_login_cookie_flags_and_logout(app) -> None:
     page = b.client.get("/athletes")
     assert page.status_code == 200 and "anna" in page.text
     assert "content-security-policy" in page.headers
+    kept = dict(b.client.cookies)
     r = b.post("/logout")
     assert r.status_code == 303
     assert b.client.get("/athletes", follow_redirects=False).status_code == 303
+    replay = TestClient(app, cookies=kept)  # a copy of the cookie kept from before logout
+    assert replay.get("/athletes", follow_redirects=False).status_code == 303
 
 
 def test_password_is_argon2_hashed(app) -> None:

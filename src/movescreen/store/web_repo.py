@@ -41,6 +41,35 @@ class AthleteProfile(Base):
     notes: Mapped[str] = mapped_column(Text, default="")
 
 
+class WebLogin(Base):
+    """A signed-in browser session (by the hash of its token); logging out deletes it."""
+
+    __tablename__ = "web_logins"
+    token_sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    coach_id: Mapped[int] = mapped_column(ForeignKey("coaches.id", ondelete="CASCADE"))
+    created: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def add_login(db: Session, coach_id: int, token: str) -> None:
+    db.add(WebLogin(token_sha256=_token_hash(token), coach_id=coach_id))
+    db.flush()
+
+
+def login_is_open(db: Session, coach_id: int, token: str) -> bool:
+    row = db.get(WebLogin, _token_hash(token))
+    return row is not None and row.coach_id == coach_id
+
+
+def end_login(db: Session, token: str) -> None:
+    row = db.get(WebLogin, _token_hash(token))
+    if row is not None:
+        db.delete(row)
+
+
 # Athletes -----------------------------------------------------------------------------------
 
 def get_athlete(db: Session, coach_id: int, athlete_id: int) -> Athlete | None:

@@ -44,8 +44,10 @@ class Signer:
         self._tokens = URLSafeTimedSerializer(secret, salt="movescreen-api-token")
         self.max_age_s = max_age_s
 
-    def session_cookie(self, coach_id: int) -> str:
-        return self._cookies.dumps({"c": coach_id, "x": secrets.token_urlsafe(24)})
+    def session_cookie(self, coach_id: int) -> tuple[str, str]:
+        """A new session's cookie value and its token (also its CSRF token)."""
+        token = secrets.token_urlsafe(24)
+        return self._cookies.dumps({"c": coach_id, "x": token}), token
 
     def read_session(self, value: str | None) -> SessionData | None:
         data = self._load(self._cookies, value)

@@ -9,7 +9,7 @@ from fastapi.security import OAuth2PasswordBearer
 from fastapi.templating import Jinja2Templates
 from sqlalchemy.orm import Session
 
-from ..store import Store
+from ..store import Store, web_repo
 from ..store.models import Coach
 from .auth import SESSION_COOKIE, LoginLimiter, SessionData, Signer, same
 from .settings import WebSettings
@@ -47,10 +47,12 @@ def session_data(request: Request) -> SessionData | None:
 
 def page_coach(request: Request, db: Db) -> Coach:
     data = session_data(request)
-    coach = db.get(Coach, data.coach_id) if data else None
+    if data is None or not web_repo.login_is_open(db, data.coach_id, data.csrf):
+        raise LoginRequired()  # no cookie, a forged one, or one logged out
+    coach = db.get(Coach, data.coach_id)
     if coach is None or not coach.password_hash:
         raise LoginRequired()
-    request.state.csrf = data.csrf if data else ""
+    request.state.csrf = data.csrf
     return coach
 
 

@@ -65,8 +65,10 @@ def login_submit(request: Request, db: Db, username: Annotated[str, Form()],
         return render(request, "login.html", exc.status_code, login_csrf=csrf,
                       error=exc.detail)
     st = state(request)
+    cookie, token = st.signer.session_cookie(coach_id)
+    web_repo.add_login(db, coach_id, token)
     response = see_other("/athletes")
-    response.set_cookie(SESSION_COOKIE, st.signer.session_cookie(coach_id), httponly=True,
+    response.set_cookie(SESSION_COOKIE, cookie, httponly=True,
                         samesite="lax", secure=st.settings.secure_cookies,
                         max_age=int(st.settings.session_hours * 3600))
     response.delete_cookie(LOGIN_CSRF_COOKIE)
@@ -74,7 +76,10 @@ def login_submit(request: Request, db: Db, username: Annotated[str, Form()],
 
 
 @router.post("/logout", dependencies=[Csrf])
-def logout() -> Response:
+def logout(request: Request, db: Db) -> Response:
+    data = session_data(request)
+    if data is not None:
+        web_repo.end_login(db, data.csrf)  # the cookie, even if kept, no longer works
     response = see_other("/login")
     response.delete_cookie(SESSION_COOKIE)
     return response

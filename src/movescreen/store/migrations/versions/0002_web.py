@@ -1,4 +1,4 @@
-"""web app: a job row per uploaded clip (stage, attempts) and athlete profiles
+"""web app: a job row per uploaded clip (stage, attempts), athlete profiles, logins
 
 Revision ID: 0002
 Revises: 0001
@@ -40,9 +40,19 @@ def upgrade() -> None:
                                 name=op.f("fk_athlete_profiles_athlete_id_athletes")),
         sa.PrimaryKeyConstraint("athlete_id", name=op.f("pk_athlete_profiles")),
     )
+    op.create_table(
+        "web_logins",
+        sa.Column("token_sha256", sa.String(length=64), nullable=False),
+        sa.Column("coach_id", sa.Integer(), nullable=False),
+        sa.Column("created", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(["coach_id"], ["coaches.id"], ondelete="CASCADE",
+                                name=op.f("fk_web_logins_coach_id_coaches")),
+        sa.PrimaryKeyConstraint("token_sha256", name=op.f("pk_web_logins")),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("web_logins")
     op.drop_table("athlete_profiles")
     op.drop_index(op.f("ix_web_jobs_coach_id"), table_name="web_jobs")
     op.drop_table("web_jobs")
