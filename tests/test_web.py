@@ -344,3 +344,23 @@ def test_users_add_command(tmp_path: Path) -> None:
     with open_store(data / "movescreen.db") as store, store.session() as db:
         dora = repo.get_coach(db, "dora")
         assert dora.is_admin and dora.password_hash.startswith("$argon2")
+
+
+def test_clip_page_polls_its_status_until_final(app, tiny_clip: Path) -> None:
+    c = api(app, "anna")
+    aid = c.post("/api/athletes", json={"name": "Ana"}).json()["id"]
+    cid = c.post(f"/api/athletes/{aid}/clips", files={"file": ("a.mp4", tiny_clip.read_bytes())},
+                 data={"test": "squat"}).json()["id"]
+    b = login(app, "anna")
+    assert f'data-poll="/clips/{cid}/status"' in b.client.get(f"/clips/{cid}").text
+    assert "Queued" in b.client.get(f"/clips/{cid}/status").text
+    store = app.state.movescreen.store
+    with store.session() as db:
+        web_repo.claim_next(db)
+    running = b.client.get(f"/clips/{cid}/status").text
+    assert "Analysing" in running and "data-final" not in running
+    with store.session() as db:
+        repo.record_result(db, cid, None, "nobody <in> view")
+    failed = b.client.get(f"/clips/{cid}/status").text
+    assert "data-final" in failed and "nobody &lt;in&gt; view" in failed
+    assert "data-poll" not in b.client.get(f"/clips/{cid}").text

@@ -39,3 +39,14 @@ def test_phase_chart_places_phases_0_to_4() -> None:
     assert chart is not None
     assert [y for _, y, _, _ in chart.points] == [H - PAD, H / 2, PAD]
     assert phase_chart([]) is None
+
+
+def test_elapsed_reads_naive_times_as_utc() -> None:
+    from datetime import timedelta
+
+    from movescreen.web.app import elapsed
+
+    now = datetime.now(UTC)
+    assert elapsed(None) == ""
+    assert elapsed(now - timedelta(seconds=42)) in ("42 s", "43 s")
+    assert elapsed((now - timedelta(minutes=5)).replace(tzinfo=None)) == "5 min"

@@ -2,6 +2,7 @@
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 
 from fastapi import FastAPI, Request
@@ -19,6 +20,16 @@ HERE = Path(__file__).parent
 FORM_OVERHEAD = 1024 * 1024  # multipart boundaries and the other fields of an upload form
 
 
+def elapsed(since: datetime | None) -> str:
+    """'42 s' or '3 min' since ``since`` (naive datetimes from SQLite are UTC)."""
+    if since is None:
+        return ""
+    if since.tzinfo is None:
+        since = since.replace(tzinfo=UTC)
+    seconds = max(0, int((datetime.now(UTC) - since).total_seconds()))
+    return f"{seconds} s" if seconds < 120 else f"{seconds // 60} min"
+
+
 def create_app(settings: WebSettings) -> FastAPI:
     """The app; the database is opened (and migrated) now, the worker runs while it serves."""
     from ..store import open_store
@@ -28,6 +39,7 @@ def create_app(settings: WebSettings) -> FastAPI:
 
     store = open_store(settings.db_target)
     templates = Jinja2Templates(directory=HERE / "templates")
+    templates.env.globals["elapsed"] = elapsed
     app_state = AppState(settings, store, Signer(secret_key(settings.data),
                                                  settings.session_hours * 3600),
                          LoginLimiter(settings.login_attempts, settings.login_window_s),
