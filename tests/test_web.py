@@ -227,6 +227,26 @@ def test_bad_uploads_are_refused_and_not_stored(app, kind: str) -> None:
         assert web_repo.athlete_clips(db, aid) == []
 
 
+def test_chunked_upload_without_length_is_cut_off_at_the_limit(app) -> None:
+    c = api(app, "anna")
+    aid = c.post("/api/athletes", json={"name": "Ana"}).json()["id"]
+    boundary = "xyz"
+
+    def body():  # no Content-Length: the limit is enforced while the bytes arrive
+        yield (f'--{boundary}\r\nContent-Disposition: form-data; name="test"\r\n\r\nsquat'
+               f'\r\n--{boundary}\r\nContent-Disposition: form-data; name="file"; '
+               'filename="a.mp4"\r\nContent-Type: video/mp4\r\n\r\n').encode()
+        for _ in range(40):
+            yield b"\0" * 65536
+        yield f"\r\n--{boundary}--\r\n".encode()
+
+    r = c.post(f"/api/athletes/{aid}/clips", content=body(),
+               headers={"content-type": f"multipart/form-data; boundary={boundary}"})
+    assert r.request.headers.get("transfer-encoding") == "chunked"
+    assert r.status_code == 413 and "too large" in r.text
+    assert _uploads(app) == []
+
+
 def test_page_upload_several_clips_with_test_and_leg_each(app, tiny_clip: Path,
                                                           tmp_path: Path) -> None:
     other = write_video(tmp_path / "other.mp4", blank_frames(20, 160, 120))

@@ -29,19 +29,25 @@ class BodyLimit:
             await _too_large(send)
             return
         seen = 0
-        started = False
+        over = started = False
 
         async def counted() -> Message:
-            nonlocal seen
+            nonlocal seen, over
             message = await receive()
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
                 if seen > self.limit:
+                    over = True
                     raise BodyTooLarge()
             return message
 
         async def tracked(message: Message) -> None:
             nonlocal started
+            if over:  # whatever the app answered to a cut-off body, the answer is 413
+                if not started and message["type"] == "http.response.start":
+                    started = True
+                    await _too_large(send)
+                return
             started = started or message["type"] == "http.response.start"
             await send(message)
 
@@ -49,6 +55,7 @@ class BodyLimit:
             await self.app(scope, counted, tracked)
         except BodyTooLarge:
             if not started:
+                started = True
                 await _too_large(send)
 
 
