@@ -361,9 +361,13 @@ def test_users_add_command(tmp_path: Path) -> None:
     r = CliRunner().invoke(cli, ["users", "add", "eve", "--data", str(data),
                                  "--password-stdin"], input="short\n")
     assert r.exit_code == 1 and "at least 8" in r.output
+    r = CliRunner().invoke(cli, ["users", "add", "fay", "--data", str(data)],
+                           input="typed-at-prompt\ntyped-at-prompt\n")  # asked, twice
+    assert r.exit_code == 0 and "Added coach fay" in r.output
     with open_store(data / "movescreen.db") as store, store.session() as db:
         dora = repo.get_coach(db, "dora")
         assert dora.is_admin and dora.password_hash.startswith("$argon2")
+        assert not repo.get_coach(db, "fay").is_admin
 
 
 def test_clip_page_polls_its_status_until_final(app, tiny_clip: Path) -> None:
