@@ -28,6 +28,7 @@ from .rules.cli import (
     rules_app,
 )
 from .terminal import fail
+from .web.cli import serve_command, users_app
 
 # Heavy modules (mediapipe, scipy, the screens) are imported inside the commands, so that
 # `movescreen --help` and `--version` answer at once.
@@ -55,6 +56,8 @@ app.add_typer(rules_app, name="rules")
 app.command("recommend")(recommend_command)
 app.command("report")(report_command)
 app.command("batch")(batch_command)
+app.command("serve")(serve_command)
+app.add_typer(users_app, name="users")
 
 
 class Test(StrEnum):

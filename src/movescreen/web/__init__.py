@@ -1,0 +1,1 @@
+"""The coach web app: ``movescreen serve`` (FastAPI, server-rendered pages, a JSON API)."""
