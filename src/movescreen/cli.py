@@ -11,6 +11,7 @@ from rich.table import Table
 
 from . import __version__
 from .errors import MovescreenError
+from .live.cli import live_command
 from .quiet import native_stderr_captured
 from .report.cli import report_command
 from .rules.cli import (
@@ -53,6 +54,7 @@ def _main(version: Annotated[bool, typer.Option(
 app.add_typer(rules_app, name="rules")
 app.command("recommend")(recommend_command)
 app.command("report")(report_command)
+app.command("live")(live_command)
 
 
 class Test(StrEnum):

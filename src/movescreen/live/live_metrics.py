@@ -1,0 +1,118 @@
+"""Preview numbers of one frame: knee FPPA, pelvic drop and depth, with an online rep counter.
+
+The angles use the same formulas (:mod:`movescreen.geometry`, leg frames, signs of
+docs/metrics.md) as the offline screens, and the colour thresholds come from the metric
+catalogue; the counter mirrors the offline rep segmentation's depth threshold. These numbers
+are only a preview: the results come from the offline analysis of the recorded clip.
+"""
+
+from collections import deque
+from dataclasses import dataclass, field
+
+import numpy as np
+from numpy.typing import NDArray
+
+from .. import geometry as g
+from ..catalog import MetricDef, load_catalog
+from ..events import REP_MIN_DEPTH_PCT
+from ..landmarks import LEGS, SIDES, Side, other
+
+Array = NDArray[np.float64]
+
+
+@dataclass(frozen=True)
+class Angles:
+    """One frame's angles per leg (degrees, NaN when not measurable)."""
+
+    fppa: dict[Side, float]  # + = valgus
+    pelvis: dict[Side, float]  # hip line in that leg's frame, + = the other side lower
+    hip_y: float  # image y of the mid-hip (pixels, down)
+    leg_length_px: float  # the longer hip-ankle distance
+
+
+def frame_angles(xy: Array) -> Angles:
+    """Angles of one frame's landmarks (33, 2) in pixels."""
+    lh, rh = xy[LEGS["left"].hip], xy[LEGS["right"].hip]
+    fppa: dict[Side, float] = {}
+    pelvis: dict[Side, float] = {}
+    for s in SIDES:
+        leg = LEGS[s]
+        sign = g.medial_sign(xy[leg.hip][None], xy[LEGS[other(s)].hip][None])
+        hip, knee, ankle = (g.to_leg_frame(xy[i], sign) for i in (leg.hip, leg.knee, leg.ankle))
+        fppa[s] = float(g.fppa(hip, knee, ankle))
+        pelvis[s] = float(g.pelvic_obliquity(hip, g.to_leg_frame(xy[LEGS[other(s)].hip], sign)))
+    lengths = [float(g.distance(xy[LEGS[s].hip], xy[LEGS[s].ankle])) for s in SIDES]
+    finite = [v for v in lengths if np.isfinite(v)]
+    return Angles(fppa, pelvis, float((lh[1] + rh[1]) / 2), max(finite) if finite else np.nan)
+
+
+@dataclass(frozen=True)
+class Norms:
+    """Colour thresholds, from the metric catalogue (the same as the printed summary's)."""
+
+    fppa: MetricDef
+    pelvic_drop: MetricDef
+
+    @classmethod
+    def from_catalog(cls) -> "Norms":
+        cat = load_catalog()
+        return cls(cat["fppa_peak_deg"], cat["pelvic_drop_deg"])
+
+
+@dataclass(frozen=True)
+class Live:
+    """What the overlay shows for one frame."""
+
+    fppa: dict[Side, float]
+    pelvic_drop: float  # of the stance side against its standing level; NaN if unknown
+    depth_pct: float
+    reps: int
+    fppa_flag: dict[Side, bool | None]
+    drop_flag: bool | None
+
+
+@dataclass
+class RepCounter:
+    """Online depth tracking and rep counting for one set.
+
+    Standing is where the hips have been highest so far this set; a rep is counted when the
+    hips go at least ``min_depth_pct`` of leg length below it and come back within half that.
+    """
+
+    stance: Side | None
+    norms: Norms
+    min_depth_pct: float = REP_MIN_DEPTH_PCT
+    reps: int = 0
+    _top_y: float = np.inf
+    _length: float = 0.0
+    _down: bool = False
+    _standing_pelvis: deque = field(default_factory=lambda: deque(maxlen=30))
+
+    def update(self, a: Angles) -> Live:
+        if np.isfinite(a.leg_length_px):
+            self._length = max(self._length, a.leg_length_px)
+        if np.isfinite(a.hip_y):
+            self._top_y = min(self._top_y, a.hip_y)
+        depth = ((a.hip_y - self._top_y) / self._length * 100.0
+                 if self._length > 0 and np.isfinite(a.hip_y) else np.nan)
+        if np.isfinite(depth):
+            if not self._down and depth >= self.min_depth_pct:
+                self._down = True
+            elif self._down and depth <= self.min_depth_pct / 2:
+                self._down = False
+                self.reps += 1
+        drop = np.nan
+        if self.stance is not None:
+            ob = a.pelvis[self.stance]
+            if np.isfinite(ob) and np.isfinite(depth) and depth <= self.min_depth_pct / 2:
+                self._standing_pelvis.append(ob)
+            if np.isfinite(ob) and self._standing_pelvis:
+                drop = ob - float(np.median(self._standing_pelvis))
+        return Live(
+            fppa=a.fppa, pelvic_drop=drop, depth_pct=depth, reps=self.reps,
+            fppa_flag={s: _flag(self.norms.fppa, a.fppa[s]) for s in SIDES},
+            drop_flag=_flag(self.norms.pelvic_drop, drop))
+
+
+def _flag(metric: MetricDef, value: float) -> bool | None:
+    return metric.flagged(value) if np.isfinite(value) else None
