@@ -50,7 +50,8 @@ class Protocol:
             self.phase, self._since = Phase.GUIDE, None
 
     def countdown_left(self, t: float) -> float:
-        return max(0.0, self.countdown_s - (t - (self._since or t)))
+        since = t if self._since is None else self._since
+        return max(0.0, self.countdown_s - (t - since))
 
     def step(self, t: float, problem: str | None, reps: int, start_stop: bool = False) -> Phase:
         """Advance to time ``t``; returns the phase for this frame."""
@@ -66,7 +67,7 @@ class Protocol:
         elif self.phase is Phase.COUNTDOWN:
             if start_stop:
                 self.phase, self._since = Phase.GUIDE, None
-            elif t - (self._since or t) >= self.countdown_s:
+            elif self.countdown_left(t) <= 0.0:
                 self.phase, self._since = Phase.RECORD, None
         elif self.phase is Phase.RECORD:
             if start_stop:
