@@ -43,6 +43,7 @@ class LiveRequest:
     rules: Path | None = None
     report: bool = False
     snapshot: Path | None = None  # save the last drawn picture here (PNG)
+    analyse: bool = True  # False: only record the sets (benchmarks)
     pose_max_side: int = 640
 
 
@@ -192,7 +193,7 @@ class LiveSession:
                            self.counter.reps)
         self.sets.append(record)
         self.say(f"Saved {clip} ({rec.frames} frames, {record.live_reps} reps counted live).")
-        if analyse:
+        if analyse and self.req.analyse:
             self._analyse(record)
 
     def _analyse(self, record: SetRecord) -> None:
