@@ -59,6 +59,8 @@ def _window_display():
     state = {"shown": False}
 
     def show(img) -> int:
+        if not state["shown"]:
+            cv2.resizeWindow(WINDOW, img.shape[1], img.shape[0])
         cv2.imshow(WINDOW, cv2.cvtColor(img, cv2.COLOR_RGB2BGR))
         key = cv2.waitKey(1) & 0xFF
         if state["shown"] and cv2.getWindowProperty(WINDOW, cv2.WND_PROP_VISIBLE) < 1:

@@ -1,0 +1,129 @@
+"""`movescreen live` driven by a real clip standing in for the camera: headless (reps counted,
+clip saved with real timestamps, results equal to `analyze` on that clip) and windowed under
+Xvfb (a real window opens and shows the overlay)."""
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+from conftest import in_ci
+from typer.testing import CliRunner
+
+from movescreen.cli import app
+
+runner = CliRunner()
+
+
+def _results_without_time(path: Path) -> dict:
+    data = json.loads(path.read_text())
+    data.pop("created")
+    return data
+
+
+def test_live_headless_counts_the_reps_saves_the_clip_and_equals_analyze(sample_clip, tmp_path):
+    from movescreen.pipeline import Request
+    from movescreen.service import analyse_to_folder
+    from movescreen.video import iter_frames, probe
+
+    out = tmp_path / "live"
+    res = runner.invoke(app, ["live", "--headless", "--test", "squat", "--camera",
+                              str(sample_clip), "--countdown", "0", "--out", str(out)])
+    assert res.exit_code == 0, res.output
+    assert "Recording squat: 5 reps." in res.output
+    live_reps = re.search(r"squat\.mp4 \((\d+) frames, (\d+) reps counted live\)", res.output)
+    assert live_reps is not None, res.output
+    assert int(live_reps.group(2)) == 5  # the clip's five squats, counted live
+    clip = out / "squat.mp4"
+    info = probe(clip)
+    assert (info.width, info.height) == (1280, 720)
+    t = np.array([f.t for f in iter_frames(info)])
+    assert len(t) == int(live_reps.group(1))
+    assert np.all(np.diff(t) > 0) and 6.0 < t[-1] < 12.2  # real time, within the 12.2 s clip
+    live = _results_without_time(out / "squat" / "results.json")
+    assert len(live["reps"]) == 5
+    offline = analyse_to_folder(Request(clip=clip, test="squat"), tmp_path / "analyze")
+    assert _results_without_time(tmp_path / "analyze" / "results.json") == live
+    assert len(offline.result.reps) == 5
+    assert not list(out.glob(".*.part"))  # nothing half-written left behind
+
+
+@pytest.mark.parametrize(("camera", "words"), [
+    ("7", "Could not open camera 7"),
+    ("no_such_clip.mp4", "no such camera or file"),
+    ("http://127.0.0.1:9/video.mjpg", "the stream could not be opened"),
+])
+def test_live_camera_that_cannot_be_opened_is_a_clear_error(camera, words, tmp_path):
+    res = runner.invoke(app, ["live", "--headless", "--camera", camera, "--out",
+                              str(tmp_path)])
+    assert res.exit_code == 1
+    assert words in " ".join(res.output.split()) and "Traceback" not in res.output
+
+
+def test_live_window_without_a_display_says_so(sample_clip, tmp_path, monkeypatch):
+    monkeypatch.delenv("DISPLAY", raising=False)
+    monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
+    res = runner.invoke(app, ["live", "--camera", str(sample_clip), "--out", str(tmp_path)])
+    assert res.exit_code == 1
+    text = " ".join(res.output.split())
+    assert "no display" in text and "--headless" in text
+
+
+@pytest.fixture
+def xvfb():
+    """A virtual X display (Debian's xvfb; installed by .ci/run)."""
+    if shutil.which("Xvfb") is None:
+        if in_ci():
+            pytest.fail("Xvfb is missing: .ci/run installs Debian's xvfb")
+        pytest.skip("Xvfb is not installed (apt-get install xvfb)")
+    display = f":{90 + os.getpid() % 100}"
+    proc = subprocess.Popen(["Xvfb", display, "-screen", "0", "1280x800x24", "-nolisten", "tcp"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    time.sleep(1.0)
+    yield display
+    proc.terminate()
+    proc.wait(timeout=10)
+
+
+def _window_titles(display: str) -> str:
+    return subprocess.run(["xwininfo", "-root", "-tree", "-display", display],
+                          capture_output=True, text=True).stdout
+
+
+def test_live_window_shows_the_overlay_under_xvfb(sample_clip, tmp_path, xvfb):
+    from PIL import ImageGrab
+
+    env = {**os.environ, "DISPLAY": xvfb, "QT_QPA_PLATFORM": "xcb"}
+    snap = tmp_path / "last.png"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "movescreen", "live", "--test", "squat", "--camera",
+         str(sample_clip), "--countdown", "0", "--reps", "1", "--out", str(tmp_path / "live"),
+         "--snapshot", str(snap)], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        text=True)
+    seen, grab = False, None
+    deadline = time.monotonic() + 120
+    while proc.poll() is None and time.monotonic() < deadline:
+        if '"movescreen live"' in _window_titles(xvfb):
+            seen = True
+            grab = ImageGrab.grab(xdisplay=xvfb)  # what is on the screen right now
+        time.sleep(0.5)
+    out, _ = proc.communicate(timeout=120)
+    assert proc.returncode == 0, out
+    assert seen, "no window titled 'movescreen live' opened"
+    grab.save(tmp_path / "screen.png")
+    screen = np.asarray(grab.convert("RGB")).astype(int)
+    drawn = np.asarray(ImageGrab.Image.open(snap).convert("RGB")).astype(int)
+    # the screen shows the overlay: the green knee lines (within the norm) and the dark panel
+    green = (screen[..., 1] > 150) & (screen[..., 0] < 110) & (screen[..., 2] < 140)
+    assert green.sum() > 200
+    assert drawn.shape == (720, 1280, 3)
+    assert drawn[:150, :200].mean() < 0.6 * drawn[:150, 1000:1200].mean()  # panel darkened
+    assert (tmp_path / "live" / "squat.mp4").is_file()
+    if os.environ.get("MOVESCREEN_KEEP_SCREENSHOT"):
+        shutil.copy(tmp_path / "screen.png", os.environ["MOVESCREEN_KEEP_SCREENSHOT"])
