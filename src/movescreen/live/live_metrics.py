@@ -75,26 +75,37 @@ class Live:
 class RepCounter:
     """Online depth tracking and rep counting for one set.
 
-    Standing is where the hips have been highest so far this set; a rep is counted when the
-    hips go at least ``min_depth_pct`` of leg length below it and come back within half that.
+    Standing is taken as the offline screens take it (:func:`movescreen.events.find_standing`):
+    the hips' highest level (5th percentile of their image y) and the longest legs (90th
+    percentile of hip-ankle length), here over the recent pictures of the set. A rep is
+    counted when the hips go at least ``min_depth_pct`` of leg length below standing and
+    come back within half that.
     """
 
     stance: Side | None
     norms: Norms
     min_depth_pct: float = REP_MIN_DEPTH_PCT
+    history: int = 600  # pictures (about 20 s at 30 fps)
     reps: int = 0
-    _top_y: float = np.inf
-    _length: float = 0.0
+    _hip_y: deque = field(default_factory=deque)
+    _length: deque = field(default_factory=deque)
     _down: bool = False
     _standing_pelvis: deque = field(default_factory=lambda: deque(maxlen=30))
 
+    def _remember(self, q: deque, value: float) -> None:
+        if np.isfinite(value):
+            q.append(value)
+            if len(q) > self.history:
+                q.popleft()
+
     def update(self, a: Angles) -> Live:
-        if np.isfinite(a.leg_length_px):
-            self._length = max(self._length, a.leg_length_px)
-        if np.isfinite(a.hip_y):
-            self._top_y = min(self._top_y, a.hip_y)
-        depth = ((a.hip_y - self._top_y) / self._length * 100.0
-                 if self._length > 0 and np.isfinite(a.hip_y) else np.nan)
+        self._remember(self._hip_y, a.hip_y)
+        self._remember(self._length, a.leg_length_px)
+        depth = np.nan
+        if self._hip_y and self._length and np.isfinite(a.hip_y):
+            top = float(np.percentile(self._hip_y, 5))
+            length = float(np.percentile(self._length, 90))
+            depth = (a.hip_y - top) / length * 100.0 if length > 0 else np.nan
         if np.isfinite(depth):
             if not self._down and depth >= self.min_depth_pct:
                 self._down = True
