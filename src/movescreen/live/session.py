@@ -95,6 +95,22 @@ def set_name(test: TestName, leg: Side | None, taken: set[str]) -> str:
     return name
 
 
+def headline(record: SetRecord) -> str:
+    """One line per analysed set: reps found and the stance leg's key medians."""
+    assert record.outcome is not None
+    result = record.outcome.result
+    parts = [f"{record.clip.stem}: {len(result.reps)} reps analysed"]
+    for side in ((record.leg,) if record.leg else ("left", "right")):
+        leg = result.legs.get(side)
+        if leg is None:
+            continue
+        for name, short in (("fppa_peak_deg", "FPPA peak"), ("pelvic_drop_deg", "pelvic drop")):
+            m = leg.metrics.get(name)
+            if m is not None and m.median is not None:
+                parts.append(f"{side} {short} {m.median:+.1f} deg")
+    return "; ".join(parts) + "."
+
+
 class LiveSession:
     """Runs the guided protocol on one source until done or quit."""
 
@@ -177,9 +193,9 @@ class LiveSession:
         name = set_name(self.req.test, self.protocol.leg, {s.clip.stem for s in self.sets})
         clip = self.req.out / f"{name}.mp4"
         self.recorder = Recorder(clip, self.source.width, self.source.height)
-        leg = self.protocol.leg
-        self.say(f"Recording {name}" + (f": {self.req.reps} reps on your {leg} leg." if leg
-                                        else f": {self.req.reps} reps."))
+        leg, n = self.protocol.leg, self.req.reps
+        reps = f"{n} rep{'' if n == 1 else 's'}"
+        self.say(f"Recording {name}: {reps}" + (f" on your {leg} leg." if leg else "."))
 
     def _end_set(self, analyse: bool) -> None:
         rec, self.recorder = self.recorder, None
@@ -212,6 +228,8 @@ class LiveSession:
         except MovescreenError as exc:  # e.g. too few frames: the clip is kept all the same
             record.error = exc.message
             self.say(f"Could not analyse {record.clip.name}: {exc.message}")
+            return
+        self.say(headline(record))
 
     def _show(self, img: NDArray[np.uint8]) -> int:
         self._last_frame = img
@@ -264,6 +282,8 @@ class LiveSession:
                 p.source_ended()
                 if p.phase is Phase.ANALYSE:
                     self._end_set(analyse=True)
+        except KeyboardInterrupt:  # Ctrl-C in a terminal: the same as q
+            quit_ = True
         finally:
             self._end_set(analyse=False)  # quit mid-set: keep what was recorded
             self.tracker.close()
