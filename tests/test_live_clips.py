@@ -127,3 +127,32 @@ def test_live_window_shows_the_overlay_under_xvfb(sample_clip, tmp_path, xvfb):
     assert (tmp_path / "live" / "squat.mp4").is_file()
     if os.environ.get("MOVESCREEN_KEEP_SCREENSHOT"):
         shutil.copy(tmp_path / "screen.png", os.environ["MOVESCREEN_KEEP_SCREENSHOT"])
+
+
+def test_live_keys_switch_leg_start_and_quit_mid_set_keeping_the_clip(sample_clip, tmp_path):
+    """Scripted keys through the display callback: r, space (no guidance wait), q mid-set."""
+    from movescreen.live.camera import FileCamera
+    from movescreen.live.session import LiveRequest, LiveSession
+    from movescreen.video import iter_frames, probe
+
+    script = {2: ord("r"), 3: ord(" "), 40: ord("q")}
+    shown: list[np.ndarray] = []
+
+    def display(img: np.ndarray) -> int:
+        shown.append(img)
+        return script.get(len(shown), -1)
+
+    req = LiveRequest(test="single-leg-squat", legs=("left", "right"), out=tmp_path,
+                      countdown_s=0.0, snapshot=tmp_path / "last.png")
+    said: list[str] = []
+    result = LiveSession(req, FileCamera(sample_clip, realtime=False), display,
+                         said.append).run()
+    assert result.quit
+    assert len(shown) == 40  # stopped at once on q
+    [rec] = result.sets
+    assert rec.leg == "right" and rec.outcome is None  # quit: kept, not analysed
+    assert rec.clip == tmp_path / "single-leg-squat_right.mp4"
+    assert len(list(iter_frames(probe(rec.clip)))) == rec.frames == 36  # pictures 5..40
+    assert "Next set: right leg." in said
+    assert (tmp_path / "last.png").is_file()
+    assert not (tmp_path / "single-leg-squat_right").exists()  # no results for a quit set

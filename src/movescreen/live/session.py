@@ -255,14 +255,14 @@ class LiveSession:
                 if problem != self._message and problem is not None:
                     self.say(problem)
                 self._message = problem
-                if self.recorder is not None:
-                    self.recorder.write(frame.rgb, frame.t)
                 live = self.counter.update(frame_angles(xy)) if xy is not None else None
                 before = p.phase
                 phase = p.step(frame.t, problem, self.counter.reps, start_stop)
                 if phase is Phase.RECORD and before is not Phase.RECORD:
                     self._start_set()
                     live = None
+                if self.recorder is not None:
+                    self.recorder.write(frame.rgb, frame.t)
                 if phase is Phase.RECORD:
                     self._print_live(frame.t, live)
                 shown = live if phase in (Phase.RECORD, Phase.ANALYSE) else None
