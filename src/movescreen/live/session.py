@@ -134,6 +134,8 @@ class LiveSession:
         self.sets: list[SetRecord] = []
         self.stats = LiveStats()
         self._message: str | None = None
+        self._said: str | None = None
+        self._said_t = -np.inf
         self._last_print = -np.inf
         self._last_reps = 0
         self._last_frame: NDArray[np.uint8] | None = None
@@ -156,6 +158,13 @@ class LiveSession:
                 self.counter = RepCounter(self.protocol.leg, self.norms)
                 self.say(f"Next set: {self.protocol.leg} leg.")
         return key == KEY_START_STOP, key == KEY_QUIT
+
+    def _guide(self, t: float, problem: str | None) -> None:
+        """Keep the current guidance sentence; say a new one at most every 2 s."""
+        self._message = problem
+        if problem is not None and problem != self._said and t - self._said_t >= 2.0:
+            self.say(problem)
+            self._said, self._said_t = problem, t
 
     def _hud(self, t: float) -> Hud:
         p, leg = self.protocol, self.protocol.leg
@@ -190,7 +199,8 @@ class LiveSession:
 
     def _start_set(self) -> None:
         self.counter = RepCounter(self.protocol.leg, self.norms)
-        name = set_name(self.req.test, self.protocol.leg, {s.clip.stem for s in self.sets})
+        taken = {s.clip.stem for s in self.sets} | {c.stem for c in self.req.out.glob("*.mp4")}
+        name = set_name(self.req.test, self.protocol.leg, taken)
         clip = self.req.out / f"{name}.mp4"
         self.recorder = Recorder(clip, self.source.width, self.source.height)
         leg, n = self.protocol.leg, self.req.reps
@@ -252,9 +262,7 @@ class LiveSession:
                                   luminance(frame.rgb))
                 problem = (first_problem(obs, p.leg, self.guide)
                            if p.phase in (Phase.GUIDE, Phase.COUNTDOWN) else None)
-                if problem != self._message and problem is not None:
-                    self.say(problem)
-                self._message = problem
+                self._guide(frame.t, problem)
                 live = self.counter.update(frame_angles(xy)) if xy is not None else None
                 before = p.phase
                 phase = p.step(frame.t, problem, self.counter.reps, start_stop)
