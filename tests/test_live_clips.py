@@ -107,15 +107,18 @@ def test_live_window_shows_the_overlay_under_xvfb(sample_clip, tmp_path, xvfb):
          "--snapshot", str(snap)], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
         text=True)
     seen, grab = False, None
-    deadline = time.monotonic() + 120
+    deadline = time.monotonic() + 180
     while proc.poll() is None and time.monotonic() < deadline:
         if '"movescreen live"' in _window_titles(xvfb):
             seen = True
-            grab = ImageGrab.grab(xdisplay=xvfb)  # what is on the screen right now
+            shot = ImageGrab.grab(xdisplay=xvfb)  # what is on the screen right now
+            if np.asarray(shot).std() > 20:  # the window has painted a picture
+                grab = shot
         time.sleep(0.5)
-    out, _ = proc.communicate(timeout=120)
+    out, _ = proc.communicate(timeout=60)
     assert proc.returncode == 0, out
     assert seen, "no window titled 'movescreen live' opened"
+    assert grab is not None, "the window never showed a picture"
     grab.save(tmp_path / "screen.png")
     screen = np.asarray(grab.convert("RGB")).astype(int)
     drawn = np.asarray(ImageGrab.Image.open(snap).convert("RGB")).astype(int)

@@ -55,12 +55,10 @@ def _window_display():
                               "session, or add --headless to print the live numbers instead.")
     import cv2
 
-    cv2.namedWindow(WINDOW, cv2.WINDOW_NORMAL)
+    cv2.namedWindow(WINDOW, cv2.WINDOW_AUTOSIZE)  # the picture at its own size
     state = {"shown": False}
 
     def show(img) -> int:
-        if not state["shown"]:
-            cv2.resizeWindow(WINDOW, img.shape[1], img.shape[0])
         cv2.imshow(WINDOW, cv2.cvtColor(img, cv2.COLOR_RGB2BGR))
         key = cv2.waitKey(1) & 0xFF
         if state["shown"] and cv2.getWindowProperty(WINDOW, cv2.WND_PROP_VISIBLE) < 1:
@@ -120,12 +118,17 @@ def live_command(
     from datetime import datetime
 
     from ..quiet import native_stderr_captured
-    from .camera import open_source
-    from .session import LiveRequest, LiveSession
 
     console = Console()
     close = None
     try:
+        display = None
+        if not headless:
+            # the window before anything loads PyAV: OpenCV's Qt window hangs if PyAV came first
+            display, close = _window_display()
+        from .camera import open_source
+        from .session import LiveRequest, LiveSession
+
         facts = None
         if recommend:
             from ..rules.cli import athlete_from_options
@@ -139,20 +142,18 @@ def live_command(
                           rules=rules, report=report, snapshot=snapshot)
         with native_stderr_captured(verbose):
             source = open_source(camera)
-            display = None
-            if not headless:
-                display, close = _window_display()
             try:
                 session = LiveSession(req, source, display,
                                       lambda s: console.print(escape(s), highlight=False))
                 result = session.run()
             finally:
                 source.close()
-                if close is not None:
-                    close()
     except MovescreenError as exc:
         fail(console, exc)
         return
+    finally:
+        if close is not None:
+            close()
     _print_sets(console, result)
 
 
