@@ -39,7 +39,10 @@ def test_live_headless_counts_the_reps_saves_the_clip_and_equals_analyze(sample_
     assert "Recording squat: 5 reps." in res.output
     live_reps = re.search(r"squat\.mp4 \((\d+) frames, (\d+) reps counted live\)", res.output)
     assert live_reps is not None, res.output
-    assert int(live_reps.group(2)) == 5  # the clip's five squats, counted live
+    live_count = int(live_reps.group(2))
+    # the clip's first squat is under way before the guidance has held for 1 s, so the set
+    # films 4 or 5 of its 5 squats (the 5th ends at 12.1 s, on the clip's last frames)
+    assert 4 <= live_count <= 5
     clip = out / "squat.mp4"
     info = probe(clip)
     assert (info.width, info.height) == (1280, 720)
@@ -47,10 +50,9 @@ def test_live_headless_counts_the_reps_saves_the_clip_and_equals_analyze(sample_
     assert len(t) == int(live_reps.group(1))
     assert np.all(np.diff(t) > 0) and 6.0 < t[-1] < 12.2  # real time, within the 12.2 s clip
     live = _results_without_time(out / "squat" / "results.json")
-    assert len(live["reps"]) == 5
-    offline = analyse_to_folder(Request(clip=clip, test="squat"), tmp_path / "analyze")
+    assert len(live["reps"]) == live_count  # the analysis finds the reps counted live
+    analyse_to_folder(Request(clip=clip, test="squat"), tmp_path / "analyze")
     assert _results_without_time(tmp_path / "analyze" / "results.json") == live
-    assert len(offline.result.reps) == 5
     assert not list(out.glob(".*.part"))  # nothing half-written left behind
 
 
