@@ -16,7 +16,7 @@ from typing import Protocol
 import numpy as np
 
 from ..errors import MovescreenError
-from ..video import Frame, iter_frames, probe
+from ..video import Frame, iter_frames, prefetch, probe
 
 
 class Source(Protocol):
@@ -147,7 +147,7 @@ class FileCamera:
         self.t0 = time.monotonic()
 
     def frames(self) -> Iterator[Frame]:
-        decoded = iter_frames(self._info)
+        decoded = prefetch(iter_frames(self._info))  # decoding overlaps the pose inference
         if not self.realtime:
             self.t0 = time.monotonic()
             yield from decoded

@@ -3,10 +3,13 @@
 The clip is written beside its final name and renamed onto it when closed (also when the user
 quits mid-set, so what was recorded is kept); a crash leaves only a ``.part`` file, never a
 half-written clip under the real name. Timestamps are the capture times, in milliseconds, so
-the offline analysis sees the true (possibly variable) frame rate.
+the offline analysis sees the true (possibly variable) frame rate. Encoding runs on a thread
+(through a bounded queue), overlapping the pose inference of the next pictures.
 """
 
 import os
+import queue
+import threading
 from fractions import Fraction
 from pathlib import Path
 
@@ -37,19 +40,37 @@ class Recorder:
         self._t0: float | None = None
         self._last_pts = -1
         self.frames = 0
+        self._queue: queue.Queue[tuple[NDArray[np.uint8], int] | None] = queue.Queue(maxsize=64)
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._encode, name="movescreen-record",
+                                        daemon=True)
+        self._thread.start()
+
+    def _encode(self) -> None:
+        import av
+
+        ended = False
+        try:
+            while (item := self._queue.get()) is not None:
+                img, pts = item
+                frame = av.VideoFrame.from_ndarray(img, format="rgb24")
+                frame.pts, frame.time_base = pts, MS
+                for packet in self._stream.encode(frame):
+                    self._container.mux(packet)
+            ended = True
+            for packet in self._stream.encode():
+                self._container.mux(packet)
+        except BaseException as exc:  # handed to close(), which re-raises it
+            self._error = exc
+            while not ended and self._queue.get() is not None:  # keep write() from blocking
+                pass
 
     def write(self, rgb: NDArray[np.uint8], t: float) -> None:
         """Add one picture captured at ``t`` seconds (any origin; the clip starts at 0)."""
-        import av
-
         if self._t0 is None:
             self._t0 = t
         pts = max(self._last_pts + 1, int(round((t - self._t0) * 1000)))
-        img = rgb[:self.height, :self.width]
-        frame = av.VideoFrame.from_ndarray(np.ascontiguousarray(img), format="rgb24")
-        frame.pts, frame.time_base = pts, MS
-        for packet in self._stream.encode(frame):
-            self._container.mux(packet)
+        self._queue.put((np.ascontiguousarray(rgb[:self.height, :self.width]), pts))
         self._last_pts = pts
         self.frames += 1
 
@@ -58,8 +79,10 @@ class Recorder:
         if self._container is None:
             return self.path if self.path.exists() else None
         try:
-            for packet in self._stream.encode():
-                self._container.mux(packet)
+            self._queue.put(None)
+            self._thread.join()
+            if self._error is not None:
+                raise self._error
         finally:
             self._container.close()
             self._container = None
