@@ -247,3 +247,14 @@ def test_a_camera_that_cannot_be_opened_is_one_clear_error(spec, words):
 
     with pytest.raises(MovescreenError, match=words):
         open_source(spec)
+
+
+def test_recorder_reports_an_encoding_failure_on_close(tmp_path):
+    from movescreen.live.recorder import Recorder
+
+    rec = Recorder(tmp_path / "bad.mp4", 64, 48)
+    for t in range(100):  # more than the queue holds: write() must not block on a dead encoder
+        rec.write(np.zeros((48, 64), np.uint8), t / 30)  # not RGB: the encoder thread fails
+    with pytest.raises(ValueError):
+        rec.close()
+    assert not (tmp_path / "bad.mp4").exists()
