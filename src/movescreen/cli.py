@@ -12,6 +12,7 @@ from rich.table import Table
 from . import __version__
 from .batch.cli import batch_command
 from .errors import MovescreenError
+from .live.cli import live_command
 from .quiet import native_stderr_captured
 from .report.cli import report_command
 from .rules.cli import (
@@ -58,6 +59,7 @@ app.command("report")(report_command)
 app.command("batch")(batch_command)
 app.command("serve")(serve_command)
 app.add_typer(users_app, name="users")
+app.command("live")(live_command)
 
 
 class Test(StrEnum):

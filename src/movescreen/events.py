@@ -16,6 +16,8 @@ Array = NDArray[np.float64]
 FRONTAL_MIN_WIDTH_RATIO = 0.5  # shoulder width / trunk height; ~0.7-0.9 facing the camera
 SAGITTAL_MAX_WIDTH_RATIO = 0.25
 OBLIQUE_MIN_YAW_DEG = 25.0  # hip line turned out of the image plane (world landmarks)
+REP_MIN_DEPTH_PCT = 5.0  # a rep goes at least this deep (% leg length); live counting too
+STANCE_MIN_LIFT = 0.05  # the free ankle this much (leg lengths) above the stance ankle
 
 
 @dataclass(frozen=True)
@@ -128,7 +130,7 @@ def classify_view(k: Kinematics, frames: NDArray[np.intp]) -> ViewEstimate:
     return ViewEstimate(view, ratio, yaw)
 
 
-def segment_reps(t: Array, depth: Array, min_depth_pct: float = 5.0,
+def segment_reps(t: Array, depth: Array, min_depth_pct: float = REP_MIN_DEPTH_PCT,
                  min_period_s: float = 0.8, return_frac: float = 0.1) -> list[RepWindow]:
     """Repetitions in a depth signal (% leg length, + = lower).
 
@@ -183,7 +185,7 @@ def reps_from_windows(t: Array, depth: Array,
 
 
 def stance_leg(k: Kinematics, rep: RepWindow, length_px: float,
-               min_lift: float = 0.05) -> Side | None:
+               min_lift: float = STANCE_MIN_LIFT) -> Side | None:
     """The leg on the ground in a single-leg rep: its ankle is lower in the image.
 
     None if neither ankle is clearly (``min_lift`` leg lengths) above the other.
