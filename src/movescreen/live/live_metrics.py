@@ -3,7 +3,8 @@
 The angles use the same formulas (:mod:`movescreen.geometry`, leg frames, signs of
 docs/metrics.md) as the offline screens, and the colour thresholds are the rules' limits (as
 in the summary and report); the counter mirrors the offline rep segmentation's depth
-threshold. These numbers are only a preview: the results come from the offline analysis of the recorded clip.
+threshold. These numbers are only a preview: the results come from the offline analysis of
+the recorded clip.
 """
 
 from collections import deque
