@@ -119,8 +119,10 @@ def resolve_model(spec: str | Path | None = None) -> ModelBundle:
         path = bundled_model_path(variant)
         if path is None:
             raise MovescreenError(
-                f"The bundled pose model {bundled_name(variant)} is missing from this "
-                "installation; reinstall movescreen (pip install -e .) or pass --model PATH."
+                f"The pose model {bundled_name(variant)} is not in this installation (the "
+                "wheel ships only the full model, to keep the install small); install from a "
+                "clone of the repository (pip install -e .), whose models/ folder has it, or "
+                "pass --model PATH to a copy of it."
             )
         digest = _verify(path, BUNDLED_SHA256[variant], f"The bundled {variant} pose model")
         return ModelBundle(f"blazepose-{variant} (bundled)", path, digest, "bundled")

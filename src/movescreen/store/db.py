@@ -36,6 +36,9 @@ def make_engine(url: str) -> Engine:
         if parsed.get_backend_name() == "sqlite" and parsed.database:
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(parsed, pool_pre_ping=True)
+    except ModuleNotFoundError as exc:  # the URL's driver is an optional extra
+        raise MovescreenError(f"{url}: the database driver '{exc.name}' is not installed; for "
+                              "PostgreSQL: pip install \"movescreen[postgres]\".") from None
     except (ArgumentError, NoSuchModuleError) as exc:
         raise MovescreenError(f"{url}: not a usable database URL ({exc}); give a file path or "
                               "e.g. postgresql+psycopg://user:pass@host/dbname.") from None
