@@ -115,7 +115,7 @@ def test_report_command_takes_sex_and_rules(result, seq, tmp_path, clinic):
 
 def test_analyze_threads_sex_and_rules_to_the_summary(result, seq, tmp_path, clinic,
                                                       monkeypatch):
-    def analysed(req, out):  # the synthetic pose stands in for pose inference on a video
+    def analysed(req, out, **_):  # the synthetic pose stands in for pose inference
         analysis = Analysis(seq, result)
         write_outputs(analysis, out)
         return analysis

@@ -53,12 +53,13 @@ class PoseChunk:
     visibility: NDArray[np.float64]
     presence: NDArray[np.float64]
     repeat: NDArray[np.bool_]
-    motion: NDArray[np.float64] | None  # frame_motion.COLUMNS per frame; None: mirror pass
     person: PersonInfo
     model: ModelInfo
     wall_s: float
     cpu_s: float
     peak_rss_mb: float  # of the process that ran the job, over its life so far
+    # frame_motion.COLUMNS per frame (camera motion, repeated pictures); None: mirror pass
+    motion: NDArray[np.float64] | None = None
 
     @property
     def n_frames(self) -> int:
