@@ -101,3 +101,20 @@ def test_a_small_person_on_a_plain_background_with_a_glitch_has_no_repeats():
     assert not near_duplicates(np.array(changes)).any()
     found = effective_rate(60.0, np.array(changes))
     assert found is None or found == (60.0, 0)  # unknown (always moving) or no repeats
+
+
+@pytest.mark.parametrize("w,h", [(1280, 720), (1920, 1080), (1281, 721), (3840, 2160)])
+def test_the_working_picture_is_the_strided_decimation_whatever_the_size(w, h):
+    """The fast decimation (OpenCV nearest) picks exactly the pixels rgb[::step, ::step]
+    would, so the measurements do not depend on which path a frame size takes."""
+    import cv2
+
+    from movescreen.frame_motion import WORK_WIDTH
+
+    rgb = np.random.default_rng(w).integers(0, 255, (h, w, 3), dtype=np.uint8)
+    step = max(w // (2 * WORK_WIDTH), 1)
+    sub = np.ascontiguousarray(rgb[::step, ::step])
+    size = (WORK_WIDTH, round(h * WORK_WIDTH / w))
+    small = cv2.resize(sub, size, interpolation=cv2.INTER_AREA)
+    expected = cv2.GaussianBlur(cv2.cvtColor(small, cv2.COLOR_RGB2GRAY), (3, 3), 0)
+    assert np.array_equal(MotionMeter(w, h)._small_grey(rgb), expected)

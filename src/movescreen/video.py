@@ -121,14 +121,16 @@ def _round_rotation(deg: float) -> int:
     return int(round(deg / 90.0)) * 90 % 360
 
 
-def iter_frames(info: VideoInfo, start_s: float = 0.0, end_s: float | None = None
-                ) -> Iterator[Frame]:
+def iter_frames(info: VideoInfo, start_s: float = 0.0, end_s: float | None = None,
+                threads: bool = True) -> Iterator[Frame]:
     """Decode the frames of ``info.path`` in order, those with ``start_s <= t < end_s``.
 
     Timestamps come from each frame's pts (seconds since the clip's first frame); a frame
     without a pts gets the previous one plus the nominal interval. A segment that starts
     later seeks to the keyframe before ``start_s`` and decodes forward from there.
-    ``index`` counts from the first frame yielded. Raises :class:`MovescreenError` if the
+    ``index`` counts from the first frame yielded. ``threads=False`` decodes on this thread
+    only (when other jobs already keep every core busy, FFmpeg's frame threads only add
+    contention). Raises :class:`MovescreenError` if the
     file stops decoding early (truncated).
     """
     path = info.path
@@ -140,7 +142,7 @@ def iter_frames(info: VideoInfo, start_s: float = 0.0, end_s: float | None = Non
     try:
         with av.open(str(path)) as container:
             stream = container.streams.video[0]
-            stream.thread_type = "AUTO"
+            stream.thread_type = "AUTO" if threads else "NONE"
             if start_s > 0 and stream.time_base is not None:
                 container.seek(int((info.first_frame_s + start_s) / stream.time_base),
                                stream=stream, backward=True)

@@ -10,6 +10,7 @@ from multiprocessing.context import SpawnProcess
 from typing import Any
 
 from .executor import JobFn, Progress, ProgressFn, default_workers
+from .threads import ThreadExecutor
 
 PROGRESS_EVERY_S = 0.1  # a worker reports progress at most this often
 _POLL_S = 0.5
@@ -166,10 +167,16 @@ class ProcessExecutor:
         self.close()
 
 
-def make_executor(workers: int | None = None, jobs: int | None = None
-                  ) -> InlineExecutor | ProcessExecutor:
-    """An executor for ``workers`` (None: one per CPU), never more workers than ``jobs``."""
+def make_executor(workers: int | None = None, jobs: int | None = None,
+                  processes: bool = False) -> "InlineExecutor | ProcessExecutor | ThreadExecutor":
+    """An executor for ``workers`` (None: one per CPU), never more workers than ``jobs``.
+
+    Threads by default (for jobs whose heavy part releases the GIL, as pose jobs do);
+    ``processes=True`` for jobs that hold it.
+    """
     n = max(1, workers or default_workers())
     if jobs is not None:
         n = min(n, max(1, jobs))
-    return InlineExecutor() if n == 1 else ProcessExecutor(n)
+    if n == 1:
+        return InlineExecutor()
+    return ProcessExecutor(n) if processes else ThreadExecutor(n)

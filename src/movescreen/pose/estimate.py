@@ -10,7 +10,7 @@ from ..errors import MovescreenError
 from ..frame_motion import CHANGE, effective_rate
 from ..results import ClipInfo, PersonInfo
 from ..video import VideoInfo, file_sha256, probe
-from .jobs import PoseChunk, PoseJob, run_pose_job
+from .jobs import PoseChunk, PoseJob, PoseJobGroup, run_pose_group, run_pose_job
 from .landmarker import PoseOptions
 from .models import ModelBundle, resolve_model
 from .plan import plan_jobs
@@ -33,9 +33,10 @@ def estimate_pose(path: Path, model: ModelBundle | str | Path | None = None,
     """Decode ``path`` and return the tracked person's landmarks.
 
     The work is split into passes (picture, and mirror when symmetric) and time segments,
-    one job per worker: ``workers`` (default: one per CPU) local processes, or the given
-    ``executor``. Raises :class:`MovescreenError` for anything wrong with the file or the
-    recording (not a video, truncated, too short, nobody in view).
+    one job per worker: ``workers`` (default: one per CPU) threads of this process (the
+    landmarker and the decoder release the GIL), or the given ``executor``. Raises
+    :class:`MovescreenError` for anything wrong with the file or the recording (not a video,
+    truncated, too short, nobody in view).
     """
     info = probe(Path(path))
     bundle = model if isinstance(model, ModelBundle) else resolve_model(model)
@@ -44,30 +45,41 @@ def estimate_pose(path: Path, model: ModelBundle | str | Path | None = None,
         raise MovescreenError(f"--workers {workers}: give 1 or more worker processes.")
     n = executor.workers if executor is not None else (workers or default_workers())
     jobs = plan_jobs(info, bundle, opts, n)
-    on_progress = _summed_progress(jobs, progress)
     if executor is not None:
-        chunks = executor.map(run_pose_job, jobs, on_progress)
+        chunks = executor.map(run_pose_job, jobs, _summed_progress(jobs, info, progress))
     else:
-        with make_executor(n, len(jobs)) as local:
-            chunks = local.map(run_pose_job, jobs, on_progress)
+        # here the passes of a segment share one decoding, on threads of their own when
+        # there are workers for them (or taking turns on one thread)
+        groups = group_passes(jobs, parallel=n > 1)
+        with make_executor(len(groups)) as local:
+            done = local.map(run_pose_group, groups, _summed_progress(groups, info, progress))
+        chunks = [c for group in done for c in group]
     return assemble(Path(path), info, opts, chunks)
 
 
-def _summed_progress(jobs: Sequence[PoseJob], progress: FrameProgress | None
-                     ) -> Callable[[Progress], None] | None:
+def group_passes(jobs: Sequence[PoseJob], parallel: bool) -> list[PoseJobGroup]:
+    """The jobs of each segment (picture and mirror pass) as one group, in plan order."""
+    by_segment: dict[tuple[float, float | None], list[PoseJob]] = {}
+    for job in jobs:
+        by_segment.setdefault((job.start_s, job.end_s), []).append(job)
+    return [PoseJobGroup(tuple(js), parallel=parallel) for js in by_segment.values()]
+
+
+def _summed_progress(units: Sequence[PoseJob] | Sequence[PoseJobGroup], video: VideoInfo,
+                     progress: FrameProgress | None) -> Callable[[Progress], None] | None:
     """Turn per-job events into frames of the clip done (all passes and overlaps included:
     the clip's frames times the share of the jobs' frames done)."""
     if progress is None:
         return None
-    estimates = [j.frames_estimate for j in jobs]
+    estimates = [u.frames_estimate for u in units]
     if None in estimates:
         total = None
+        jobs = [j for u in units for j in (u.jobs if isinstance(u, PoseJobGroup) else (u,))]
         scale = 1.0 / (2 if any(j.mirrored for j in jobs) else 1)
     else:
-        video = jobs[0].video
         total = max(1, round((video.duration_s or 0.0) * (video.fps_nominal or 30.0)))
         scale = total / sum(estimates)  # type: ignore[arg-type]
-    done = [0] * len(jobs)
+    done = [0] * len(units)
     progress(0, total)
 
     def on_progress(event: Progress) -> None:

@@ -27,6 +27,8 @@ def plan_jobs(video: VideoInfo, model: ModelBundle, options: PoseOptions, worker
     bounds = [0.0] + [length + k * (length - overlap_s) for k in range(segments - 1)]
     bounds.append(duration)
     fps = video.fps_nominal or 30.0
+    # jobs side by side keep the cores busy: FFmpeg's frame threads would only compete
+    alone = workers < 2 or len(passes) * segments < 2
     jobs = []
     for mirrored in passes:
         for k in range(segments):
@@ -35,5 +37,6 @@ def plan_jobs(video: VideoInfo, model: ModelBundle, options: PoseOptions, worker
             span = (end if end is not None else duration) - start
             jobs.append(PoseJob(video=video, model=model, options=options, mirrored=mirrored,
                                 start_s=start, keep_from_s=bounds[k] if k else 0.0, end_s=end,
-                                frames_estimate=max(1, round(span * fps)) if duration else None))
+                                frames_estimate=max(1, round(span * fps)) if duration else None,
+                                decode_threads=alone))
     return jobs

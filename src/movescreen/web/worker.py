@@ -125,9 +125,9 @@ class Worker:
             job = db.get(web_repo.WebJob, clip_id)
             attempts = job.attempts if job else 1
         out = clip_folder(self.data, clip_id)
-        # the analysis runs in a child process of the server, which cannot start a pose pool
+        # one clip at a time, on every core (the pose passes run on threads of the child)
         request = Request(clip=Path(clip.source_path), test=session.test,  # type: ignore[arg-type]
-                          overrides=Overrides(leg=clip.leg), workers=1)  # type: ignore[arg-type]
+                          overrides=Overrides(leg=clip.leg))  # type: ignore[arg-type]
         with self.store.session() as db:
             db.get(Clip, clip_id).stored_path = str(out)
         outcome = self._analyse(ClipTask(clip.job_key, request, out))
