@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from movescreen.engine import Progress
-from movescreen.pose.estimate import _summed_progress
+from movescreen.pose.estimate import _summed_progress, group_passes
 from movescreen.pose.jobs import PoseChunk, PoseJob
 from movescreen.pose.landmarker import PoseOptions
 from movescreen.pose.models import ModelBundle
@@ -135,9 +135,21 @@ def test_plan_for_eight_workers_splits_each_pass_in_four():
 @pytest.mark.parametrize("symmetric", [True, False])
 def test_progress_counts_the_clips_frames_whatever_the_plan(symmetric):
     jobs = plan_jobs(VIDEO, MODEL, PoseOptions(symmetric=symmetric), 4)
-    seen: list[tuple[int, int | None]] = []
-    report = _summed_progress(jobs, lambda done, total: seen.append((done, total)))
-    for i, job in enumerate(jobs):
-        report(Progress(i, job.frames_estimate, job.frames_estimate))
-    assert seen[0] == (0, 300) and seen[-1] == (300, 300)
-    assert [d for d, _ in seen] == sorted(d for d, _ in seen)
+    # as jobs (an executor given by the caller) or as groups of passes sharing a decoding
+    for units in (jobs, group_passes(jobs, parallel=True)):
+        seen: list[tuple[int, int | None]] = []
+        report = _summed_progress(units, VIDEO, lambda d, total, seen=seen: seen.append((d, total)))
+        for i, unit in enumerate(units):
+            report(Progress(i, unit.frames_estimate, unit.frames_estimate))
+        assert seen[0] == (0, 300) and seen[-1] == (300, 300)
+        assert [d for d, _ in seen] == sorted(d for d, _ in seen)
+
+
+def test_groups_pair_the_passes_of_each_segment():
+    jobs = plan_jobs(VIDEO, MODEL, PoseOptions(), 4)
+    groups = group_passes(jobs, parallel=True)
+    assert [[(j.mirrored, j.start_s) for j in g.jobs] for g in groups] == [
+        [(False, s), (True, s)] for s in (0.0, jobs[1].start_s)]
+    assert all(not j.decode_threads for j in jobs)  # two jobs side by side: no FFmpeg threads
+    alone = plan_jobs(VIDEO, MODEL, PoseOptions(symmetric=False), 1)
+    assert len(group_passes(alone, parallel=False)) == 1 and alone[0].decode_threads

@@ -46,8 +46,8 @@ def analyze(clip: str | Path, test: TestName = "single-leg-squat", *,
     runs one landmarker pass per frame instead of two; ``slow_motion`` N says the clip plays N
     times slower than real time (hop and landing timing is corrected). With ``out``,
     results.json, frames.csv and pose.npz are written there, as ``movescreen analyze`` does.
-    ``workers`` pose processes run the picture and mirror passes (and time segments) in
-    parallel (default: one per CPU); ``progress(frames done, frames expected or None)`` is
+    ``workers`` threads run the picture and mirror passes (and time segments) in parallel
+    (default: one per CPU); ``progress(frames done, frames expected or None)`` is
     called as pose estimation goes.
     Raises :class:`~movescreen.errors.MovescreenError` for a problem with the clip.
     """

@@ -118,7 +118,7 @@ def analyze(
         "--fast", help="One landmarker pass per frame instead of two (picture and mirror): "
         "about twice as fast, but left/right can differ by 1-3 deg.")] = False,
     workers: Annotated[int | None, typer.Option(
-        "--workers", min=1, help="Pose worker processes [default: one per CPU].")] = None,
+        "--workers", min=1, help="Cores for pose estimation [default: every CPU].")] = None,
     json_out: Annotated[bool, typer.Option("--json", help="Print results.json to stdout.")] =
     False,
     verbose: Annotated[bool, typer.Option(help="Show MediaPipe's own log lines.")] = False,

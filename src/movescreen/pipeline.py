@@ -40,7 +40,7 @@ class Request:
     model: str | Path | None = None
     athlete_height_cm: float | None = None
     pose_options: PoseOptions = field(default_factory=PoseOptions)
-    workers: int | None = None  # pose worker processes; None: one per CPU
+    workers: int | None = None  # pose threads (cores); None: one per CPU
 
 
 @dataclass(frozen=True)
