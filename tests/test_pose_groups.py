@@ -5,12 +5,12 @@ import threading
 import numpy as np
 import pytest
 
+from media import blank_frames, write_video
 from movescreen.engine import Cancelled
 from movescreen.pose.jobs import PoseJob, PoseJobGroup, run_pose_group, run_pose_job
 from movescreen.pose.landmarker import PassRecorder, PoseOptions
 from movescreen.pose.models import resolve_model
 from movescreen.video import probe
-from tests.media import blank_frames, write_video
 
 FIELDS = ("t", "image_xy", "world_xyz", "visibility", "presence", "repeat")
 

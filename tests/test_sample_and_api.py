@@ -134,3 +134,30 @@ def test_clips_with_the_same_name_get_their_own_folders(tmp_path):
              tmp_path / "c" / "trial.mov"]
     names = [p.name for p in clip_folders(clips, tmp_path / "out")]
     assert names == ["trial", "trial-2", "x", "trial-3"]
+
+
+def test_rescreen_marks_against_the_rules_given(api_run, tmp_path):
+    """rescreen's summary uses --rules (and --sex) as analyze does: a stricter KASR target in
+    a copy of the bundled rules turns the sample's 'ok' into 'not met'."""
+    from importlib import resources
+
+    _, out, _ = api_run
+    bundled = resources.files("movescreen.rules").joinpath("default_rules.toml").read_text()
+    head, tail = bundled.split("[thresholds.squat_kasr]", 1)
+    strict = tmp_path / "strict.toml"
+    strict.write_text(head + "[thresholds.squat_kasr]" + tail.replace("value = 1.0",
+                                                                      "value = 1.5", 1))
+
+    def separation_line(*extra: str) -> str:
+        res = CliRunner().invoke(app, ["rescreen", str(out), "--test", "squat", "--out",
+                                       str(tmp_path / "again"), "--sex", "female", *extra],
+                                 env={"COLUMNS": "100"})
+        assert res.exit_code == 0, res.output
+        (line,) = [ln for ln in res.output.splitlines() if "Knee/ankle separation" in ln]
+        return line
+
+    assert separation_line().rstrip().endswith("ok")
+    assert separation_line("--rules", str(strict)).rstrip().endswith("not met")
+    res = CliRunner().invoke(app, ["rescreen", str(out), "--test", "squat", "--rules",
+                                   str(tmp_path / "missing.toml")])
+    assert res.exit_code == 1 and "no such rules file" in res.output

@@ -245,15 +245,18 @@ def rescreen(
         "frames.csv are replaced].")] = None,
     json_out: Annotated[bool, typer.Option("--json", help="Print results.json to stdout.")] =
     False,
+    sex: SexOpt = None,
+    rules: RulesOpt = None,
 ) -> None:
     """Re-run a screen on a saved pose.npz (no video, no inference): seconds, not minutes.
 
     For correcting the rep windows or the standing reference after looking at the clip.
     """
-    from .service import rescreen_to_folder
+    from .service import limits_in_force, rescreen_to_folder
 
     console = Console(stderr=json_out)
     try:
+        limits = limits_in_force(rules, sex.value if sex else "unknown")
         folder = out or (pose if pose.is_dir() else pose.parent)
         analysis = rescreen_to_folder(pose, test.value,  # type: ignore[arg-type]
                                       _overrides(leg, view, standing, reps), athlete_height,
@@ -265,7 +268,7 @@ def rescreen(
 
     if json_out:
         typer.echo(analysis.result.to_json())
-    print_summary(console, analysis.result)
+    print_summary(console, analysis.result, limits)
     console.print(f"\nWrote [bold]{escape(str(folder / 'results.json'))}[/], frames.csv, "
                   "pose.npz")
 

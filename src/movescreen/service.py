@@ -128,6 +128,15 @@ def check_session(req: SessionRequest) -> "RuleSet":
     return load_rules(req.rules)
 
 
+def limits_in_force(rules: Path | None, sex: str) -> "Limits":
+    """The thresholds the summary and report mark against: ``rules`` (None: the bundled
+    rules) for ``sex`` ('female', 'male' or 'unknown')."""
+    from .rules.limits import limits_for
+    from .rules.loader import load_rules
+
+    return limits_for(load_rules(rules), sex)  # type: ignore[arg-type]
+
+
 def rerate(result: ScreenResult, athlete: AthleteFacts, rules: Path | None) -> ScreenResult:
     """``result`` with its ratings from the rules in force for the athlete's sex (the plan uses
     the same)."""
@@ -188,11 +197,7 @@ def plan_and_report(results: Sequence[tuple[Path, ScreenResult]], req: SessionRe
         from .report.cli import write_report
 
         if limits is None:
-            from .rules.limits import limits_for
-            from .rules.loader import load_rules
-
-            limits = limits_for(load_rules(req.rules),
-                                req.athlete.sex if req.athlete else req.sex)
+            limits = limits_in_force(req.rules, req.athlete.sex if req.athlete else req.sex)
         paths = write_report(list(results), req.out, plan=plan, athlete_name=req.athlete_name,
                              pdf=req.pdf, video=req.video, limits=limits)
     return plan, plan_path, paths
