@@ -66,3 +66,31 @@ def test_a_squat_keeps_the_squat_conditioning(tmp_path):
     fppa = _column(rows, "fppa_left_deg")
     assert np.nanmax(fppa) == pytest.approx(r.legs["left"].metrics["fppa_peak_deg"].worst,
                                             abs=2e-3)
+
+
+@pytest.mark.parametrize("stance", ["left", "right"])
+def test_knee_flexion_in_frames_csv_is_the_estimate_the_screen_reported(tmp_path, stance):
+    """The column holds the flexion estimate the single-leg squat used (from the picture's
+    foreshortening), not MediaPipe's 3D angle: its peak in each rep is the rep's
+    knee_flexion_est_deg."""
+    seq = single_leg_squat(stance=stance)
+    r = analyse_pose(seq, "single-leg-squat")
+    write_outputs(Analysis(seq, r), tmp_path)
+    rows = _rows(tmp_path / "frames.csv")
+    t, flex = _column(rows, "t_s"), _column(rows, f"knee_flexion_{stance}_est_deg")
+    used = [rep for rep in r.reps if not rep.excluded]
+    assert used
+    for rep in used:
+        window = (t >= rep.t_start) & (t <= rep.t_end)
+        assert np.nanmax(flex[window]) == pytest.approx(rep.metrics["knee_flexion_est_deg"],
+                                                        abs=2e-3)
+
+
+def test_landings_filmed_from_the_front_leave_knee_flexion_blank(tmp_path):
+    seq = jump_landing(fps=60.0)
+    r = analyse_pose(seq, "drop-landing")
+    assert r.view.view == "frontal"
+    write_outputs(Analysis(seq, r), tmp_path)
+    rows = _rows(tmp_path / "frames.csv")
+    assert np.all(np.isnan(_column(rows, "knee_flexion_left_est_deg")))
+    assert np.isfinite(_column(rows, "fppa_left_deg")).any()

@@ -35,6 +35,9 @@ def test_clip_analysed_reported_and_shown(app, videos: Path) -> None:
     assert state["results"]["test"] == "squat"
     assert state["results"]["clip"]["sha256"] == (
         "8dfac8ee2f44bace217a686cc8054524526d407c053f94ece209e260a8597ccf")
+    # the coach sees the name the clip was uploaded under, never where the server keeps it
+    assert state["results"]["clip"]["file"] == "goblet.mp4"
+    data_dir = str(st.settings.data)
     plan = c.get(f"/api/athletes/{aid}/plan").json()
     assert 0 <= plan["phase"] <= 4 and plan["athlete"]["sex"] == "female"
     assert plan["athlete"]["goal"] == "running"
@@ -45,6 +48,8 @@ def test_clip_analysed_reported_and_shown(app, videos: Path) -> None:
     assert "Open the report" in clip_page and "data-poll" not in clip_page
     report = b.client.get(f"/athletes/{aid}/report")
     assert report.status_code == 200 and "Ana" in report.text
+    assert "goblet.mp4" in report.text and data_dir not in report.text
+    assert data_dir not in clip_page and data_dir not in page
     pdf = b.client.get(f"/athletes/{aid}/report.pdf")
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
     assert pdf.headers["content-type"] == "application/pdf"
@@ -61,6 +66,8 @@ def test_clip_without_a_person_fails_with_a_reason(app, tmp_path: Path) -> None:
     state = c.get(f"/api/clips/{cid}").json()
     assert state["status"] == "failed" and state["results"] is None
     assert state["error"] and "internal error" not in state["error"]
+    assert state["error"].startswith("room.mp4: ")
+    assert str(st.settings.data) not in state["error"]
     assert c.get(f"/api/athletes/{aid}/plan").status_code == 404
 
 

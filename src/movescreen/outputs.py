@@ -13,7 +13,8 @@ from .atomic import atomic_open, atomic_write_text
 from .landmarks import NAMES, SIDES
 from .pipeline import Analysis, screen_pose
 from .pose.sequence import PoseSequence
-from .results import TestName
+from .results import ScreenResult
+from .screens.common import frame_knee_flexion
 
 RESULTS = "results.json"
 FRAMES = "frames.csv"
@@ -30,12 +31,14 @@ def frame_columns() -> list[str]:
     return cols
 
 
-def write_frames_csv(seq: PoseSequence, test: TestName, path: Path) -> None:
+def write_frames_csv(seq: PoseSequence, result: ScreenResult, path: Path) -> None:
     """Per-frame landmarks (pixels) and angles (degrees), one row per frame, conditioned as
-    ``test``'s screen conditioned them (frames it left out, after a camera cut, are blank)."""
-    pose, k = screen_pose(seq, test)
+    the result's screen conditioned them (frames it left out, after a camera cut, are blank);
+    knee flexion is the estimate that screen used (blank where it uses none)."""
+    pose, k = screen_pose(seq, result.test)
+    flexion = frame_knee_flexion(k, result)
     has = seq.has_pose
-    per_side = [np.column_stack((k.fppa[s], k.knee_flexion[s], k.pelvis[s], k.trunk[s],
+    per_side = [np.column_stack((k.fppa[s], flexion[s], k.pelvis[s], k.trunk[s],
                                  k.knee_medial_of_foot_px[s])) for s in SIDES]
     lm = np.concatenate((pose.xy, np.nan_to_num(seq.visibility, nan=0.0)[..., None]), axis=2)
     body = np.column_stack((*per_side, lm.reshape(len(seq.t), -1)))
@@ -52,6 +55,6 @@ def write_outputs(analysis: Analysis, out_dir: Path) -> dict[str, Path]:
     out_dir = Path(out_dir)
     paths = {"pose": out_dir / POSE, "frames": out_dir / FRAMES, "results": out_dir / RESULTS}
     analysis.pose.save(paths["pose"])
-    write_frames_csv(analysis.pose, analysis.result.test, paths["frames"])
+    write_frames_csv(analysis.pose, analysis.result, paths["frames"])
     atomic_write_text(paths["results"], analysis.result.to_json())
     return paths

@@ -40,6 +40,7 @@ from ..results import (
     LegSummary,
     MetricSummary,
     Rep,
+    ScreenResult,
     StandingReference,
     ViewInfo,
     ViewName,
@@ -163,6 +164,28 @@ def knee_flexion(k: Kinematics, standing: Standing, view: ViewName) -> dict[Side
         out[s] = fill_from(frontal_knee_flexion(k.thigh_xy[s], k.shank_xy[s], standing.frames),
                            world)
     return out
+
+
+SQUAT_SCREENS = ("squat", "single-leg-squat")  # the screens that estimate flexion from the front
+
+
+def frame_knee_flexion(k: Kinematics, result: ScreenResult) -> dict[Side, Array]:
+    """Per frame, each knee's flexion as ``result``'s screen used it (for frames.csv).
+
+    In a side view the knee angle in the picture; for the squat screens otherwise the
+    foreshortening estimate against the result's standing reference (:func:`knee_flexion`,
+    the same frames as the screen's); NaN for hop and landing screens filmed from the front,
+    which measure no knee flexion.
+    """
+    view = result.view.view
+    if view == "sagittal":
+        return {s: k.knee_flexion_2d[s] for s in SIDES}
+    if result.test not in SQUAT_SCREENS:
+        return {s: np.full(len(k.t), np.nan) for s in SIDES}
+    st = result.standing
+    # an overridden window holds exactly the frames between its first and last standing frame
+    standing = find_standing(k, (st.t_start, st.t_end) if st.source == "override" else None)
+    return {s: est.deg for s, est in knee_flexion(k, standing, view).items()}
 
 
 def _restrict(pose: ConditionedPose, keep: NDArray[np.bool_]) -> ConditionedPose:

@@ -11,10 +11,12 @@ import logging
 import multiprocessing
 import threading
 from collections import defaultdict
+from dataclasses import replace
 from datetime import UTC, datetime
 from multiprocessing.connection import Connection
 from pathlib import Path
 
+from ..atomic import atomic_write_text
 from ..batch.runner import ClipOutcome, ClipTask, run_clip
 from ..errors import MovescreenError
 from ..outputs import RESULTS
@@ -124,6 +126,7 @@ class Worker:
             session = db.get(ScreenSession, clip.session_id)
             job = db.get(web_repo.WebJob, clip_id)
             attempts = job.attempts if job else 1
+            shown = job.name if job and job.name else "clip"
         out = clip_folder(self.data, clip_id)
         # one clip at a time, on every core (the pose passes run on threads of the child)
         request = Request(clip=Path(clip.source_path), test=session.test,  # type: ignore[arg-type]
@@ -133,6 +136,8 @@ class Worker:
         outcome = self._analyse(ClipTask(clip.job_key, request, out))
         if self._stop.is_set():
             return  # stopped mid-clip: it stays 'running' and is re-queued on start
+        if outcome is not None:  # coaches see the upload's name, never the server's paths
+            outcome = _shown_as(outcome, out, clip.source_path, shown)
         if outcome is None or not outcome.final:
             why = outcome.error if outcome else "the analysis process died"
             with self.store.session() as db:
@@ -158,6 +163,19 @@ class Worker:
         finally:
             with self.store.session() as db:
                 web_repo.set_stage(db, clip_id, "done")
+
+
+def _shown_as(outcome: ClipOutcome, out: Path, stored: str, name: str) -> ClipOutcome:
+    """The outcome with the stored upload's path replaced by the name it was uploaded under:
+    in the error message, and in results.json's clip (which the report shows)."""
+    if outcome.error:
+        outcome = replace(outcome, error=outcome.error.replace(stored, name))
+    if outcome.ok:
+        path = out / RESULTS
+        result = ScreenResult.from_json(path.read_text("utf-8"))
+        clip = result.clip.model_copy(update={"file": name})
+        atomic_write_text(path, result.model_copy(update={"clip": clip}).to_json())
+    return outcome
 
 
 def athlete_facts(sex: str, goal: str, birth_year: int | None) -> AthleteFacts:
