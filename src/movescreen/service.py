@@ -183,15 +183,18 @@ def combine_to_file(results: Sequence[ScreenResult], path: Path) -> tuple[Screen
 
 
 def plan_and_report(results: Sequence[tuple[Path, ScreenResult]], req: SessionRequest,
-                    limits: "Limits | None" = None
+                    limits: "Limits | None" = None, names: Sequence[str] | None = None
                     ) -> tuple[Plan | None, Path | None, dict[str, Path]]:
     """The plan (when ``req.athlete`` is given) and the report (when asked) into ``req.out``,
     from results already made (one per screen). ``limits``: the thresholds in force (default:
-    ``req.rules`` for the athlete's sex)."""
+    ``req.rules`` for the athlete's sex); ``names``: what the plan's messages call each result
+    (default: its path)."""
     plan = plan_path = None
     if req.athlete is not None:
-        plan, plan_path = make_plan([(str(p), r) for p, r in results], req.athlete, req.out,
-                                    rules=req.rules, previous=req.previous)
+        labels = list(names) if names is not None else [str(p) for p, _ in results]
+        plan, plan_path = make_plan([(n, r) for n, (_, r) in zip(labels, results, strict=True)],
+                                    req.athlete, req.out, rules=req.rules,
+                                    previous=req.previous)
     paths: dict[str, Path] = {}
     if req.report or req.video:
         from .report.cli import write_report

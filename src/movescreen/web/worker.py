@@ -201,10 +201,14 @@ def refresh_athlete(store: Store, data: Path, athlete_id: int) -> None:
     by_test: dict[str, dict[int, list[Clip]]] = defaultdict(lambda: defaultdict(list))
     for clip, session, _ in rows:
         by_test[session.test][session.id].append(clip)
-    results, previous, keys, last_session = [], [], [], None
+    with store.session() as db:  # the names the clips were uploaded under
+        shown = {clip.id: job.name if (job := db.get(web_repo.WebJob, clip.id)) else "clip"
+                 for clip, _, _ in rows}
+    results, names, previous, keys, last_session = [], [], [], [], None
     for test, sessions in sorted(by_test.items()):
         ordered = list(sessions.values())  # rows come oldest session first
         clips = ordered[-1]
+        names.append(" + ".join(shown[c.id] for c in clips))
         keys += [c.job_key for c in clips]
         last_session = clips[0].session_id
         paths = [Path(c.stored_path) / RESULTS for c in clips]
@@ -219,7 +223,7 @@ def refresh_athlete(store: Store, data: Path, athlete_id: int) -> None:
                           "unknown"), prof.birth_year)
     req = SessionRequest(clips=(), out=out, athlete=facts, previous=tuple(previous),
                          report=True, pdf=True, athlete_name=athlete.name)
-    plan, _, _ = plan_and_report(results, req)
+    plan, _, _ = plan_and_report(results, req, names=names)
     if plan is not None:
         with store.session() as db:
             key = hashlib.sha256("\n".join(sorted(keys)).encode()).hexdigest()
