@@ -283,3 +283,49 @@ def test_a_foot_lifted_while_the_body_stays_is_not_a_flight():
     r = analyse_pose(glitch, "single-leg-hop", Overrides(leg="left"))
     assert len(r.reps) == 1
     assert len(r.steps) == 1 and "hips moved only" in r.steps[0].reason
+
+
+def _small_and_jittery(seq, scale: float, sigma_px: float, seed: int):
+    """The same jump filmed from further away (every landmark scaled about the picture's
+    centre) with white landmark jitter of ``sigma_px`` pixels."""
+    centre = np.array([500.0, 500.0])
+    xy = centre + (seq.image_xy - centre) * scale
+    return replace(seq, image_xy=xy + np.random.default_rng(seed).normal(0, sigma_px, xy.shape))
+
+
+@pytest.mark.parametrize("leg", [None, "left"])
+@pytest.mark.parametrize(("scale", "sigma_px"), [(0.4, 2.0), (0.3, 3.0)])
+@pytest.mark.parametrize("seed", range(5))
+def test_a_small_jittery_person_still_gives_one_landing_timed_within_a_frame(leg, scale,
+                                                                             sigma_px, seed):
+    """Legs of 120-160 px with 2-3 px of landmark jitter (a person far from the camera): the
+    jitter is a few hundredths of a leg length, as large as the fixed contact thresholds, and
+    twice differentiated it looks like free fall. The thresholds follow the measured jitter,
+    so the flight is still found once and timed to within a frame at 60 fps."""
+    fps, flight = 60.0, 0.45
+    seq = _small_and_jittery(jump_landing(flight_s=flight, fps=fps, single_leg=leg), scale,
+                             sigma_px, seed)
+    r = analyse_pose(seq, "drop-landing" if leg is None else "single-leg-hop")
+    used = [rep for rep in r.reps if not rep.excluded]
+    assert len(used) == 1
+    assert abs(used[0].events["initial_contact"] - (1.0 + flight)) <= 1.0 / fps
+    assert abs(used[0].events["take_off"] - 1.0) <= 1.0 / fps
+
+
+def test_free_fall_ignores_jitter_but_keeps_a_jittery_flight():
+    from movescreen.contacts import free_fall
+
+    fps, px_per_m = 60.0, 200.0
+    t = np.arange(0, 3, 1 / fps)
+    tau = t - 1.0
+    flight = (tau > 0) & (tau < 0.45)
+    rise = np.where(flight, (G * 0.45 / 2 * tau - G / 2 * tau ** 2) * px_per_m, 0.0)
+    jitter = np.random.default_rng(3).normal(0, 1.0, len(t))
+    from movescreen.signals import lowpass
+
+    still = lowpass(t, (500.0 + jitter)[:, None], 12.0)[:, 0]
+    jumping = lowpass(t, (500.0 - rise + jitter)[:, None], 12.0)[:, 0]
+    assert not free_fall(t, still, px_per_m).any()
+    falling = free_fall(t, jumping, px_per_m)
+    assert not falling[(t < 0.9) | (t > 1.55)].any()
+    assert falling[flight].mean() > 0.6

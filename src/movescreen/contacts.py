@@ -82,7 +82,8 @@ def hopping_foot(t: Array, foot_low_y: dict[Side, Array], foot_x: dict[Side, Arr
 
 
 def free_fall(t: Array, hip_y: Array, px_per_m: float) -> NDArray[np.bool_]:
-    """Frames in which the hips fall with at least half of gravity's acceleration (airborne).
+    """Frames in which the hips fall with at least half of gravity's acceleration (airborne)
+    for at least ``MIN_FLIGHT_S``.
 
     ``hip_y`` is the mid-hip's image y (down) in pixels; ``px_per_m`` converts to metres.
     """
@@ -91,12 +92,66 @@ def free_fall(t: Array, hip_y: Array, px_per_m: float) -> NDArray[np.bool_]:
         return np.zeros(len(t), dtype=bool)
     y = np.interp(t, t[ok], hip_y[ok]) / px_per_m
     acc = np.gradient(np.gradient(y, t), t)  # m/s^2, + = accelerating downward
-    return acc > 0.5 * G
+    # a free fall lasts a flight; shorter bursts are the jitter of a small person's hips,
+    # which a second derivative amplifies to several g
+    falling = acc > 0.5 * G
+    # ... while jitter also breaks a real fall up: gaps shorter than a flight are closed first
+    for a, b in runs(~falling):
+        if a > 0 and b < len(t) and t[b] - t[a - 1] < MIN_FLIGHT_S:
+            falling[a:b] = True
+    out = np.zeros(len(t), dtype=bool)
+    for a, b in runs(falling):
+        if t[b - 1] - t[a] >= MIN_FLIGHT_S:
+            out[a:b] = True
+    return out
+
+
+# per unit of the filtered foot's jitter (robust SD, leg lengths): how far the thresholds
+# must stand above it. The ground (the foot's 1 s minimum) sits ~2.3 SDs low, so a foot on
+# the ground reads up to ~3.5 SDs above it; a spurious rise between two contacts stays below
+# ~5; band-limited jitter moves at ~2 pi fc / sqrt(3) SDs per second [derived for white
+# jitter; checked on synthetic landings at 30-120 fps]
+AIRBORNE_PER_NOISE = 4.7
+CLEARANCE_PER_NOISE = 6.3
+STILL_SPEED_MARGIN = 1.1
+
+
+@dataclass(frozen=True)
+class Limits:
+    """The thresholds of :func:`detect_flights` for a foot signal of a given jitter."""
+
+    airborne: float = AIRBORNE
+    clearance: float = MIN_CLEARANCE
+    still_speed: float = STILL_SPEED
+
+    @classmethod
+    def for_noise(cls, raw_noise: float, fps: float, cutoff_hz: float | None) -> "Limits":
+        """Each threshold at least its multiple of the jitter left after the low-pass filter
+        (``raw_noise``: the unfiltered foot's jitter, leg lengths)."""
+        if not np.isfinite(raw_noise) or raw_noise <= 0 or not np.isfinite(fps) or fps <= 0:
+            return cls()
+        band = fps / 2 if cutoff_hz is None else min(cutoff_hz, fps / 2)
+        noise = raw_noise * np.sqrt(band / (fps / 2))  # white jitter through the filter
+        speed = STILL_SPEED_MARGIN * 2 * np.pi * band / np.sqrt(3) * noise
+        return cls(max(AIRBORNE, AIRBORNE_PER_NOISE * noise),
+                   max(MIN_CLEARANCE, CLEARANCE_PER_NOISE * noise),
+                   max(STILL_SPEED, float(speed)))
+
+
+def foot_noise(h: Array, raw: Array | None) -> float:
+    """Robust SD of the unfiltered foot height about the filtered one (leg lengths; 0 when
+    there is no unfiltered signal)."""
+    if raw is None:
+        return 0.0
+    d = raw - h
+    d = d[np.isfinite(d)]
+    return float(1.4826 * np.median(np.abs(d - np.median(d)))) if len(d) >= 5 else 0.0
 
 
 def detect_flights(t: Array, foot_y: Array, foot_x: Array, leg_length_px: float,
                    airborne: NDArray[np.bool_] | None = None,
-                   raw_foot_y: Array | None = None) -> list[Flight]:
+                   raw_foot_y: Array | None = None, cutoff_hz: float | None = None
+                   ) -> list[Flight]:
     """Every flight phase of one foot trajectory (image pixels), in time order.
 
     Pass the hopping foot for single-leg hops, or :func:`lowest_foot` for two-footed jumps,
@@ -106,6 +161,8 @@ def detect_flights(t: Array, foot_y: Array, foot_x: Array, leg_length_px: float,
     take-off and landing.
     A stance foot that stands still in two different places has hopped in between, even when
     the picture shows no rise.
+    The thresholds rise above their defaults with the foot's jitter (the unfiltered foot
+    about the filtered one; ``cutoff_hz``: the low-pass ``foot_y`` went through).
     Ground contacts are where the foot stands still; a flight is the stretch between two
     contacts in which it rises at least ``MIN_CLEARANCE`` above the straight line joining the
     two contact levels (hopping toward or away from the camera moves the ground up or down in
@@ -122,9 +179,13 @@ def detect_flights(t: Array, foot_y: Array, foot_x: Array, leg_length_px: float,
     frame = float(np.median(np.diff(t)))
     ground = minimum_filter1d(h, size=2 * int(round(GROUND_WINDOW_S / frame)) + 1,
                               mode="nearest")
+    # a small or distant person's foot landmark jitters by a sizeable part of a leg length:
+    # the thresholds rise with the measured jitter, never below their values for a sharp foot
+    lim = Limits.for_noise(foot_noise(h, raw), 1.0 / frame, cutoff_hz)
     # on the ground: standing still, or down at the lowest level around (a landing foot that
     # rolls from heel to toe is not still, but it is low); never while the body free-falls
-    still = (foot_speed(t, foot_y, foot_x, leg_length_px) < STILL_SPEED) | (h - ground < AIRBORNE)
+    speed = foot_speed(t, foot_y, foot_x, leg_length_px)
+    still = (speed < lim.still_speed) | (h - ground < lim.airborne)
     if airborne is not None:
         still &= ~airborne
     contacts = [(a, b) for a, b in runs(still) if (b - a) * frame >= MIN_CONTACT_S]
@@ -141,8 +202,8 @@ def detect_flights(t: Array, foot_y: Array, foot_x: Array, leg_length_px: float,
         c = h[a:b + 1] - base
         c_fit = c if raw is None else raw[a:b + 1] - base
         moved = float(np.hypot(g1 - g0, (xs[b] - xs[a]) / leg_length_px))
-        if c.max() >= MIN_CLEARANCE:
-            t_to, t_ic, fitted = _fit_times(t[a:b + 1], c, c_fit)
+        if c.max() >= lim.clearance:
+            t_to, t_ic, fitted = _fit_times(t[a:b + 1], c, c_fit, lim.airborne)
         elif moved >= MIN_RELOCATION:
             # the standing foot moved to a new spot: it must have left the ground, even if
             # the picture shows no rise (a hop toward the camera); timed from stillness
@@ -156,7 +217,8 @@ def detect_flights(t: Array, foot_y: Array, foot_x: Array, leg_length_px: float,
     return flights
 
 
-def _fit_times(tt: Array, c: Array, c_fit: Array | None = None) -> tuple[float, float, bool]:
+def _fit_times(tt: Array, c: Array, c_fit: Array | None = None, airborne: float = AIRBORNE
+               ) -> tuple[float, float, bool]:
     """Take-off and contact times from the clearance ``c`` over one flight window.
 
     A parabola through the upper part of the flight (clearance above a quarter of its peak,
@@ -164,11 +226,11 @@ def _fit_times(tt: Array, c: Array, c_fit: Array | None = None) -> tuple[float, 
     for zero clearance. If that is not possible (too few samples, not ballistic), the
     threshold crossings are extrapolated to zero.
     """
-    air = c > AIRBORNE
+    air = c > airborne
     first, last = int(np.argmax(air)), len(c) - 1 - int(np.argmax(air[::-1]))
     lo_t = _crossing(tt, c, first - 1, first, 0.0) if first > 0 else float(tt[0])
     hi_t = _crossing(tt, c, last, last + 1, 0.0) if last + 1 < len(c) else float(tt[-1])
-    upper = c > max(AIRBORNE, 0.25 * float(c.max()))
+    upper = c > max(airborne, 0.25 * float(c.max()))
     if upper.sum() >= 4:
         coef = np.polyfit(tt[upper], (c if c_fit is None else c_fit)[upper], 2)
         roots = np.roots(coef)

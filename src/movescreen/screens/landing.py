@@ -318,7 +318,7 @@ def _analyse(seq: PoseSequence, ov: Overrides, options: ConditioningOptions,
     else:
         foot_y, foot_x = lowest_foot(k.foot_low_y), (k.ankle_x["left"] + k.ankle_x["right"]) / 2
         raw_y = lowest_foot(raw.foot_low_y)
-    found = detect_flights(k.t, foot_y, foot_x, length_px, airborne, raw_y)
+    found = detect_flights(k.t, foot_y, foot_x, length_px, airborne, raw_y, options.cutoff_hz)
     slowed = scale.slowed_by if scale is not None and not scale.real_time else 1.0
     why_not = {f: _not_a_flight(k, f, test, length_px, length_px / world_leg, slowed)
                for f in found}
