@@ -3,6 +3,7 @@ errors (built from synthetic results, so no video or pose is needed)."""
 
 from pathlib import Path
 
+import pytest
 import typer
 from results_factory import PASSING, screen
 from typer.testing import CliRunner
@@ -140,3 +141,26 @@ def test_ratings_and_intervals_are_shown_next_to_the_numbers():
     assert "Landing Error Scoring System (LESS)" in page
     assert "1 error point(s) in the 1 of 17 items scored" in page
     assert "Not scored (16 of 17)" in page
+
+
+@pytest.mark.parametrize("stance", ["left", "right"])
+def test_the_pelvis_panel_plots_the_curve_the_pelvic_drop_is_read_from(stance):
+    """The report's pelvis curve peaks, in each rep, at the rep's pelvic drop: the single-leg
+    squat reads the drop from the pelvis angle's slow part, and the panel draws that part."""
+    import numpy as np
+
+    from movescreen.pipeline import CONDITIONING, analyse_pose
+    from movescreen.report.plots import panel_series
+    from movescreen.screens.common import Overrides, prepare
+    from synthetic import single_leg_squat
+
+    seq = single_leg_squat(stance=stance)
+    r = analyse_pose(seq, "single-leg-squat")
+    p = prepare(seq, Overrides(), CONDITIONING["single-leg-squat"])
+    curve = panel_series("single-leg-squat", p.k, p.standing.frames, "pelvis", stance)
+    used = [rep for rep in r.reps if not rep.excluded]
+    assert used
+    for rep in used:
+        window = (p.k.t >= rep.t_start) & (p.k.t <= rep.t_end)
+        assert np.nanmax(curve[window]) == pytest.approx(rep.metrics["pelvic_drop_deg"],
+                                                         abs=1e-9)

@@ -5,10 +5,13 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
+from numpy.typing import NDArray
 
 from ..catalog import MetricDef
+from ..kinematics import Kinematics
 from ..results import ScreenResult
 from ..rules.limits import Limits
+from ..screens.single_leg_squat import pelvis_curve
 from .model import LANDINGS, fmt
 from .sources import ClipSource
 
@@ -42,6 +45,18 @@ def _png(fig: "Figure") -> bytes:
     return buf.getvalue()
 
 
+def panel_series(test: str, k: Kinematics, standing: NDArray[np.intp], attr: str,
+                 side: str) -> NDArray[np.float64]:
+    """One leg's curve in a time-series panel: FPPA as measured; pelvis and trunk relative to
+    standing, the pelvis of a single-leg squat on the slow part its pelvic drop is read from."""
+    y = np.asarray(getattr(k, attr)[side], float)
+    if attr == "fppa":
+        return y
+    if attr == "pelvis" and test == "single-leg-squat":
+        y = pelvis_curve(k.t, y)
+    return y - np.nanmedian(y[standing]) if np.any(np.isfinite(y[standing])) else y * np.nan
+
+
 def time_series(r: ScreenResult, src: ClipSource, catalog: dict[str, MetricDef],
                 limits: Limits) -> bytes | None:
     """FPPA, pelvic drop and trunk lean of both legs over the clip; reps shaded, norms banded.
@@ -57,9 +72,7 @@ def time_series(r: ScreenResult, src: ClipSource, catalog: dict[str, MetricDef],
     for ax, (attr, title), band in zip(axes, PANELS, BAND_METRIC[r.test], strict=True):
         lo, hi = np.inf, -np.inf
         for side in ("left", "right"):
-            y = np.asarray(getattr(k, attr)[side], float)
-            if attr != "fppa":
-                y = y - np.nanmedian(y[sf]) if np.any(np.isfinite(y[sf])) else y * np.nan
+            y = panel_series(r.test, k, sf, attr, side)
             own = np.zeros(len(y), bool)
             for rep in reps:
                 if rep.leg in (side, "both"):

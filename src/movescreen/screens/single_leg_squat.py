@@ -1,6 +1,7 @@
 """The single-leg squat screen: FPPA, pelvic drop, trunk lean, knee over foot, depth, tempo."""
 
 import numpy as np
+from numpy.typing import NDArray
 
 from ..catalog import load_catalog
 from ..conditioning import ConditioningOptions
@@ -71,7 +72,7 @@ def leg_metrics(p: Prepared, w: RepWindow, side: Side
     fp = m["fppa_peak_deg"]
     put("fppa_change_deg", fp - stand_fppa if fp is not None and np.isfinite(stand_fppa)
         else None, at.get("fppa_peak_deg"))
-    pelvis = slow_part(t, k.pelvis[side])
+    pelvis = pelvis_curve(t, k.pelvis[side])
     put("pelvic_drop_deg", *peak(pelvis - nanmedian(pelvis[sf]), t, w))
     pelvis_noise = noise_level(t, k.pelvis[side], sf)
     if np.isfinite(pelvis_noise):
@@ -87,6 +88,12 @@ def leg_metrics(p: Prepared, w: RepWindow, side: Side
     put("ascent_s", float(t[w.end] - t[w.bottom]))
     blank_unmeasurable(p, m)
     return m, at, unc, notes
+
+
+def pelvis_curve(t: NDArray[np.float64], pelvis: NDArray[np.float64]) -> NDArray[np.float64]:
+    """The pelvis angle the pelvic drop is measured on (also plotted in the report): its slow
+    part, since the true drop changes well below 1 Hz and faster swings are landmark jitter."""
+    return slow_part(t, pelvis)
 
 
 def analyse(seq: PoseSequence, overrides: Overrides | None = None,
