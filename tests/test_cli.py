@@ -68,3 +68,17 @@ def test_models_lists_and_verifies(tmp_path, monkeypatch):
 def test_workers_must_be_at_least_one(bad):
     result = CliRunner().invoke(app, ["analyze", str(bad["no_person"]), "--workers", "0"])
     assert result.exit_code == 2 and "--workers" in result.output
+
+
+@pytest.mark.parametrize(("command", "shown"), [
+    (["analyze"], ("[default: auto]", "[default: every CPU]", "[default: movescreen_results")),
+    (["rescreen"], ("[default: auto]", "[default: the pose file's folder")),
+    (["report"], ("[default: the first results' folder]",)),
+])
+def test_help_shows_the_defaults_written_in_brackets(command, shown):
+    """Help texts say '[default: ...]'; unescaped, rich would take that for markup and drop it."""
+    res = CliRunner().invoke(app, [*command, "--help"], env={"COLUMNS": "250"})
+    assert res.exit_code == 0
+    text = " ".join(res.output.split())
+    for s in shown:
+        assert s in text, s

@@ -82,6 +82,20 @@ class ViewChoice(StrEnum):
     sagittal = "sagittal"
 
 
+# options shared by analyze and rescreen (one definition, one help text)
+TestOpt = Annotated[Test, typer.Option(help="Which screen was filmed.")]
+LegOpt = Annotated[LegChoice, typer.Option(help="Stance leg (single-leg squat).")]
+ViewOpt = Annotated[ViewChoice, typer.Option(help="Override the detected camera view.")]
+StandingOpt = Annotated[str | None, typer.Option(
+    help="Standing reference window START-END in seconds \\[default: auto].")]
+RepsOpt = Annotated[str | None, typer.Option(
+    help="Rep windows, e.g. '1.0-3.2,3.2-5.5' \\[default: auto].")]
+HeightOpt = Annotated[float | None, typer.Option(
+    "--athlete-height", help="Athlete's height in cm (recorded with the results).", min=50,
+    max=250)]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print results.json to stdout.")]
+
+
 def _window(text: str) -> tuple[float, float]:
     try:
         a, b = (float(x) for x in text.split("-", 1))
@@ -98,29 +112,22 @@ def analyze(
     clips: Annotated[list[Path], typer.Argument(
         help="Video file(s) (mp4, mov, avi, webm, mkv); several clips of one athlete and one "
         "screen (e.g. left and right trials) are also summarised together.")],
-    test: Annotated[Test, typer.Option(help="Which screen was filmed.")] = Test.single_leg_squat,
-    leg: Annotated[LegChoice, typer.Option(help="Stance leg (single-leg squat).")] =
-    LegChoice.auto,
-    out: Annotated[Path | None, typer.Option(help="Output folder [default: "
+    test: TestOpt = Test.single_leg_squat,
+    leg: LegOpt = LegChoice.auto,
+    out: Annotated[Path | None, typer.Option(help="Output folder \\[default: "
                                              "movescreen_results/<clip name>].")] = None,
-    athlete_height: Annotated[float | None, typer.Option(
-        "--athlete-height", help="Athlete's height in cm (recorded with the results).",
-        min=50, max=250)] = None,
-    view: Annotated[ViewChoice, typer.Option(help="Override the detected camera view.")] =
-    ViewChoice.auto,
-    standing: Annotated[str | None, typer.Option(
-        help="Standing reference window START-END in seconds [default: auto].")] = None,
-    reps: Annotated[str | None, typer.Option(
-        help="Rep windows, e.g. '1.0-3.2,3.2-5.5' [default: auto].")] = None,
+    athlete_height: HeightOpt = None,
+    view: ViewOpt = ViewChoice.auto,
+    standing: StandingOpt = None,
+    reps: RepsOpt = None,
     model: Annotated[str | None, typer.Option(
         help="Pose model: full or heavy (bundled), lite once downloaded, or a .task file.")] = None,
     fast: Annotated[bool, typer.Option(
         "--fast", help="One landmarker pass per frame instead of two (picture and mirror): "
         "about twice as fast, but left/right can differ by 1-3 deg.")] = False,
     workers: Annotated[int | None, typer.Option(
-        "--workers", min=1, help="Cores for pose estimation [default: every CPU].")] = None,
-    json_out: Annotated[bool, typer.Option("--json", help="Print results.json to stdout.")] =
-    False,
+        "--workers", min=1, help="Cores for pose estimation \\[default: every CPU].")] = None,
+    json_out: JsonOpt = False,
     verbose: Annotated[bool, typer.Option(help="Show MediaPipe's own log lines.")] = False,
     recommend: Annotated[bool, typer.Option(
         "--recommend", help="Also recommend a starting phase and exercises (plan.json).")] =
@@ -229,22 +236,16 @@ def _print_outcome(console: Console, outcome, json_out: bool) -> None:
 def rescreen(
     pose: Annotated[Path, typer.Argument(
         help="A pose.npz written by `movescreen analyze`, or its output folder.")],
-    test: Annotated[Test, typer.Option(help="Which screen was filmed.")] = Test.single_leg_squat,
-    leg: Annotated[LegChoice, typer.Option(help="Stance leg (single-leg squat).")] =
-    LegChoice.auto,
-    view: Annotated[ViewChoice, typer.Option(help="Override the detected camera view.")] =
-    ViewChoice.auto,
-    standing: Annotated[str | None, typer.Option(
-        help="Standing reference window START-END in seconds [default: auto].")] = None,
-    reps: Annotated[str | None, typer.Option(
-        help="Rep windows, e.g. '1.0-3.2,3.2-5.5' [default: auto].")] = None,
-    athlete_height: Annotated[float | None, typer.Option(
-        "--athlete-height", help="Athlete's height in cm.", min=50, max=250)] = None,
+    test: TestOpt = Test.single_leg_squat,
+    leg: LegOpt = LegChoice.auto,
+    view: ViewOpt = ViewChoice.auto,
+    standing: StandingOpt = None,
+    reps: RepsOpt = None,
+    athlete_height: HeightOpt = None,
     out: Annotated[Path | None, typer.Option(
-        help="Output folder [default: the pose file's folder, whose results.json and "
+        help="Output folder \\[default: the pose file's folder, whose results.json and "
         "frames.csv are replaced].")] = None,
-    json_out: Annotated[bool, typer.Option("--json", help="Print results.json to stdout.")] =
-    False,
+    json_out: JsonOpt = False,
     sex: SexOpt = None,
     rules: RulesOpt = None,
 ) -> None:

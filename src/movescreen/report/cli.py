@@ -136,7 +136,7 @@ def report_command(
         help="results.json files, or folders written by `movescreen analyze` (one athlete: "
         "any screens, both legs).")],
     plan: Annotated[Path | None, typer.Option(
-        help="plan.json from `movescreen recommend` [default: plan.json beside the first "
+        help="plan.json from `movescreen recommend` \\[default: plan.json beside the first "
         "results, if any].")] = None,
     previous: Annotated[list[Path] | None, typer.Option(
         "--previous", help="Earlier results.json (or folders) of the same athlete, repeat: "
@@ -144,7 +144,7 @@ def report_command(
     athlete_name: Annotated[str, typer.Option(help="Name shown in the header.")] = "",
     notes: Annotated[str, typer.Option(help="A note shown under the header.")] = "",
     out: Annotated[Path | None, typer.Option(
-        help="Folder for report.html [default: the first results' folder].")] = None,
+        help="Folder for report.html \\[default: the first results' folder].")] = None,
     pdf: Annotated[bool, typer.Option("--pdf/--no-pdf", help="Also write report.pdf.")] = True,
     video: Annotated[bool, typer.Option(
         "--video", help="Also write an annotated H.264 video per clip.")] = False,

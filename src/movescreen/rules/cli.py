@@ -105,7 +105,7 @@ def recommend_command(
     rules: RulesOpt = None,
     previous: PreviousOpt = None,
     out: Annotated[Path | None, typer.Option(
-        help="Folder for plan.json [default: the folder the results files share].")] = None,
+        help="Folder for plan.json \\[default: the folder the results files share].")] = None,
     json_out: Annotated[bool, typer.Option("--json", help="Print plan.json to stdout.")] =
     False,
 ) -> None:

@@ -18,7 +18,7 @@ def _fail(exc: MovescreenError) -> None:
 DataOpt = Annotated[Path, typer.Option("--data", help="Folder for uploads, outputs, the secret "
                                        "key and the default database.")]
 DbOpt = Annotated[str | None, typer.Option("--db", help="Database URL or file "
-                                           "[default: DATA/movescreen.db].")]
+                                           "\\[default: DATA/movescreen.db].")]
 
 users_app = typer.Typer(help="Manage the web app's coach accounts.", no_args_is_help=True)
 
