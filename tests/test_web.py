@@ -388,3 +388,19 @@ def test_clip_page_polls_its_status_until_final(app, tiny_clip: Path) -> None:
     failed = b.client.get(f"/clips/{cid}/status").text
     assert "data-final" in failed and "nobody &lt;in&gt; view" in failed
     assert "data-poll" not in b.client.get(f"/clips/{cid}").text
+
+
+def test_an_api_token_can_be_revoked_and_only_its_own(app) -> None:
+    """POST /api/logout revokes the token it is sent with, at once; another token of the same
+    coach keeps working, and a token signed correctly but never issued is refused."""
+    first, second = api(app, "anna"), api(app, "anna")
+    assert first.get("/api/athletes").status_code == 200
+    assert first.post("/api/logout").status_code == 204
+    refused = first.get("/api/athletes")
+    assert refused.status_code == 401 and "revoked" in refused.json()["detail"]
+    assert first.post("/api/logout").status_code == 401
+    assert second.get("/api/athletes").status_code == 200
+    signer = app.state.movescreen.signer
+    unissued, _ = signer.api_token(1)  # valid signature, but not recorded by /api/token
+    first.headers["Authorization"] = f"Bearer {unissued}"
+    assert first.get("/api/athletes").status_code == 401

@@ -36,6 +36,12 @@ class SessionData:
     csrf: str
 
 
+@dataclass(frozen=True)
+class TokenData:
+    coach_id: int
+    token_id: str  # recorded in the logins table until revoked
+
+
 class Signer:
     """Signs and checks session cookies and API tokens (both expire after ``max_age_s``)."""
 
@@ -53,12 +59,17 @@ class Signer:
         data = self._load(self._cookies, value)
         return None if data is None else SessionData(int(data["c"]), str(data["x"]))
 
-    def api_token(self, coach_id: int) -> str:
-        return self._tokens.dumps({"c": coach_id})
+    def api_token(self, coach_id: int) -> tuple[str, str]:
+        """A new bearer token and its id (recorded server-side, so that it can be revoked)."""
+        token_id = secrets.token_urlsafe(24)
+        return self._tokens.dumps({"c": coach_id, "x": token_id}), token_id
 
-    def read_token(self, value: str | None) -> int | None:
+    def read_token(self, value: str | None) -> TokenData | None:
+        """The coach and token id of a valid, unexpired bearer token (None otherwise)."""
         data = self._load(self._tokens, value)
-        return None if data is None else int(data["c"])
+        if data is None or "x" not in data:
+            return None
+        return TokenData(int(data["c"]), str(data["x"]))
 
     def _load(self, serializer: URLSafeTimedSerializer, value: str | None) -> dict | None:
         if not value:

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from ..store import Store, web_repo
 from ..store.models import Coach
-from .auth import SESSION_COOKIE, LoginLimiter, SessionData, Signer, same
+from .auth import SESSION_COOKIE, LoginLimiter, SessionData, Signer, TokenData, same
 from .settings import WebSettings
 
 
@@ -72,9 +72,21 @@ Csrf = Depends(check_csrf)
 oauth2 = OAuth2PasswordBearer(tokenUrl="/api/token")
 
 
-def api_coach(request: Request, db: Db, token: Annotated[str, Depends(oauth2)]) -> Coach:
-    coach_id = state(request).signer.read_token(token)
-    coach = db.get(Coach, coach_id) if coach_id is not None else None
+def api_token(request: Request, db: Db, token: Annotated[str, Depends(oauth2)]
+              ) -> TokenData:
+    """The bearer token's coach and id, if it is valid, unexpired and not revoked."""
+    data = state(request).signer.read_token(token)
+    if data is None or not web_repo.login_is_open(db, data.coach_id, data.token_id):
+        raise HTTPException(401, "Invalid, expired or revoked token; get a new one from "
+                                 "/api/token.", headers={"WWW-Authenticate": "Bearer"})
+    return data
+
+
+ApiToken = Annotated[TokenData, Depends(api_token)]
+
+
+def api_coach(db: Db, token: ApiToken) -> Coach:
+    coach = db.get(Coach, token.coach_id)
     if coach is None or not coach.password_hash:
         raise HTTPException(401, "Invalid or expired token; get a new one from /api/token.",
                             headers={"WWW-Authenticate": "Bearer"})

@@ -2,7 +2,7 @@
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, File, Form, HTTPException, Request, UploadFile
+from fastapi import APIRouter, Depends, File, Form, HTTPException, Request, Response, UploadFile
 from fastapi.security import OAuth2PasswordRequestForm
 from pydantic import BaseModel, Field
 
@@ -10,7 +10,7 @@ from ..errors import MovescreenError
 from ..store import repo, web_repo
 from .actions import add_clip, athlete_details, clip_state, plan_json, save_athlete
 from .auth import verify_password
-from .deps import ApiCoach, Db, not_found, state
+from .deps import ApiCoach, ApiToken, Db, not_found, state
 
 router = APIRouter(prefix="/api", tags=["api"])
 
@@ -64,7 +64,16 @@ def token(request: Request, db: Db,
           form: Annotated[OAuth2PasswordRequestForm, Depends()]) -> Token:
     """Exchange a coach's username and password for a bearer token."""
     coach_id = login(request, db, form.username, form.password)
-    return Token(access_token=state(request).signer.api_token(coach_id))
+    token, token_id = state(request).signer.api_token(coach_id)
+    web_repo.add_login(db, coach_id, token_id)
+    return Token(access_token=token)
+
+
+@router.post("/logout", status_code=204)
+def api_logout(db: Db, token: ApiToken) -> Response:
+    """Revoke this bearer token (it stops working at once, before it expires)."""
+    web_repo.end_login(db, token.token_id)
+    return Response(status_code=204)
 
 
 @router.get("/athletes")
