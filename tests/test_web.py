@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 from fastapi.routing import APIRoute
+from fastapi.testclient import TestClient
 from webclient import PASSWORD, api, coach, csrf_of, login, make_app
 
 from media import blank_frames, write_video
@@ -404,3 +405,36 @@ def test_an_api_token_can_be_revoked_and_only_its_own(app) -> None:
     unissued, _ = signer.api_token(1)  # valid signature, but not recorded by /api/token
     first.headers["Authorization"] = f"Bearer {unissued}"
     assert first.get("/api/athletes").status_code == 401
+
+
+def test_users_passwd_sets_a_password_and_signs_the_coach_out_everywhere(tmp_path: Path
+                                                                         ) -> None:
+    from typer.testing import CliRunner
+
+    from movescreen.cli import app as cli
+
+    data = tmp_path / "data"
+    app = make_app(data)
+    try:
+        coach(app, "anna")
+        coach(app, "ben")
+        token, browser, other = api(app, "anna"), login(app, "anna"), api(app, "ben")
+        assert browser.client.get("/athletes").status_code == 200
+        r = CliRunner().invoke(cli, ["users", "passwd", "anna", "--data", str(data),
+                                     "--password-stdin"], input="a-new-secret\n")
+        assert r.exit_code == 0 and "2 session(s) and token(s) ended" in r.output, r.output
+        assert token.get("/api/athletes").status_code == 401
+        assert browser.client.get("/athletes", follow_redirects=False).status_code in (302, 303)
+        assert other.get("/api/athletes").status_code == 200  # another coach: untouched
+        fresh = TestClient(app)
+        assert fresh.post("/api/token", data={"username": "anna",
+                                              "password": PASSWORD}).status_code == 401
+        assert fresh.post("/api/token", data={"username": "anna",
+                                              "password": "a-new-secret"}).status_code == 200
+        for name, password, why in (("nobody", "long-enough", "no coach called"),
+                                    ("anna", "short", "at least 8")):
+            r = CliRunner().invoke(cli, ["users", "passwd", name, "--data", str(data),
+                                         "--password-stdin"], input=password + "\n")
+            assert r.exit_code == 1 and why in r.output, r.output
+    finally:
+        app.state.movescreen.store.close()

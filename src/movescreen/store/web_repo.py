@@ -42,7 +42,8 @@ class AthleteProfile(Base):
 
 
 class WebLogin(Base):
-    """A signed-in browser session (by the hash of its token); logging out deletes it."""
+    """A signed-in browser session or an issued API token (by the hash of its token id);
+    logging out (or revoking the token) deletes it."""
 
     __tablename__ = "web_logins"
     token_sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
@@ -68,6 +69,15 @@ def end_login(db: Session, token: str) -> None:
     row = db.get(WebLogin, _token_hash(token))
     if row is not None:
         db.delete(row)
+
+
+def end_all_logins(db: Session, coach_id: int) -> int:
+    """End every browser session and revoke every API token of a coach; returns how many."""
+    rows = db.scalars(select(WebLogin).where(WebLogin.coach_id == coach_id)).all()
+    for row in rows:
+        db.delete(row)
+    db.flush()
+    return len(rows)
 
 
 # Athletes -----------------------------------------------------------------------------------

@@ -90,13 +90,30 @@ def plan_json(db: Session, athlete_id: int) -> dict[str, Any] | None:
     return None if record is None else json.loads(json.dumps(record.plan))
 
 
+MIN_PASSWORD = 8
+
+
+def set_password(db: Session, username: str, password: str) -> int:
+    """Give a coach a new password and sign them out everywhere (browser sessions and API
+    tokens); returns how many were ended. MovescreenError for an unknown coach or a short
+    password."""
+    coach = repo.get_coach(db, username.strip())
+    if coach is None or coach.username == BATCH_COACH:
+        raise MovescreenError(f"There is no coach called {username!r}; add one with "
+                              "`movescreen users add`.")
+    if len(password) < MIN_PASSWORD:
+        raise MovescreenError(f"The password needs at least {MIN_PASSWORD} characters.")
+    coach.password_hash = hash_password(password)
+    return web_repo.end_all_logins(db, coach.id)
+
+
 def add_coach(db: Session, username: str, password: str, is_admin: bool = False) -> Coach:
     """A new coach who can log in; MovescreenError for a taken name or a short password."""
     username = username.strip()
     if not username or len(username) > 80 or username == BATCH_COACH:
         raise MovescreenError(f"Choose a username of 1 to 80 characters (not {BATCH_COACH!r}).")
-    if len(password) < 8:
-        raise MovescreenError("The password needs at least 8 characters.")
+    if len(password) < MIN_PASSWORD:
+        raise MovescreenError(f"The password needs at least {MIN_PASSWORD} characters.")
     if repo.get_coach(db, username) is not None:
         raise MovescreenError(f"There is already a coach called {username!r}.")
     return repo.ensure_coach(db, username, password_hash=hash_password(password),

@@ -46,6 +46,34 @@ def serve_command(
     uvicorn.run(app, host=host, port=port)
 
 
+def _read_password(from_stdin: bool) -> str:
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    return typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+
+
+@users_app.command("passwd")
+def users_passwd(
+    name: Annotated[str, typer.Argument(help="The coach's username.")],
+    data: DataOpt = Path("movescreen-data"),
+    db: DbOpt = None,
+    password_stdin: Annotated[bool, typer.Option(
+        "--password-stdin", help="Read the new password from standard input.")] = False,
+) -> None:
+    """Set a coach's password and sign them out everywhere (browser sessions, API tokens)."""
+    from ..store import open_store
+    from .actions import set_password
+    from .settings import DB_FILE
+
+    password = _read_password(password_stdin)
+    try:
+        with open_store(db or data / DB_FILE) as store, store.session() as session:
+            ended = set_password(session, name, password)
+    except MovescreenError as exc:
+        _fail(exc)
+    typer.echo(f"New password for {name}; {ended} session(s) and token(s) ended.")
+
+
 @users_app.command("add")
 def users_add(
     name: Annotated[str, typer.Argument(help="The coach's username.")],
@@ -60,10 +88,7 @@ def users_add(
     from .actions import add_coach
     from .settings import DB_FILE
 
-    if password_stdin:
-        password = sys.stdin.readline().rstrip("\r\n")
-    else:
-        password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+    password = _read_password(password_stdin)
     try:
         with open_store(db or data / DB_FILE) as store, store.session() as session:
             add_coach(session, name, password, admin)
