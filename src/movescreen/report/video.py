@@ -10,6 +10,7 @@ from ..errors import MovescreenError
 from ..results import ScreenResult
 from ..video import iter_frames, probe
 from . import draw
+from .plots import panel_series
 from .sources import ClipSource
 
 MAX_SIDE = 1280  # larger clips are scaled down (4K would be slow to encode and to send)
@@ -36,8 +37,9 @@ def write_annotated_video(r: ScreenResult, src: ClipSource, out: Path) -> Path:
     s = min(1.0, MAX_SIDE / max(info.width, info.height))
     w, h = int(info.width * s) // 2 * 2, int(info.height * s) // 2 * 2
     scale = h / 900
-    base = {a: {side: float(np.nanmedian(getattr(k, a)[side][src.standing]))
-                for side in ("left", "right")} for a in ("pelvis", "trunk")}
+    # pelvis and trunk relative to standing, as the report's time-series panels draw them
+    rel = {a: {side: panel_series(r.test, k, src.standing, a, side)
+               for side in ("left", "right")} for a in ("pelvis", "trunk")}
     rate = Fraction(round(r.clip.fps_measured * 1000), 1000) if r.clip.fps_measured else 30
     with (atomic_path(out) as tmp,
           av.open(str(tmp), "w", format="mp4", options={"movflags": "+faststart"}) as c):
@@ -53,9 +55,8 @@ def write_annotated_video(r: ScreenResult, src: ClipSource, out: Path) -> Path:
             lines = [f"t {frame.t:5.2f} s  {_rep_at(r, frame.t, src.name)}"]
             for side in ("left", "right"):
                 draw.leg_angle(img, pts, side, None, width, scale, label=False)
-                f, p, tr = (float(k.fppa[side][i]), float(k.pelvis[side][i]) -
-                            base["pelvis"][side], float(k.trunk[side][i]) -
-                            base["trunk"][side])
+                f, p, tr = (float(k.fppa[side][i]), float(rel["pelvis"][side][i]),
+                            float(rel["trunk"][side][i]))
                 lines.append(f"{side[0].upper()}: FPPA {f:+4.0f}  pelvis {p:+4.0f}  "
                              f"trunk {tr:+4.0f} deg".replace("nan", "  -"))
             draw.panel(img, lines, [draw.WHITE, draw.SIDE_RGB["left"],
