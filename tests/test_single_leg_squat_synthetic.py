@@ -1,5 +1,7 @@
 """The single-leg squat screen on landmarks of known geometry: exact values, both legs, mirror."""
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
@@ -139,3 +141,33 @@ def test_reps_clearly_under_45_deg_flexion_are_too_shallow():
     # within the uncertainty of 45 deg: kept
     r = analyse_pose(single_leg_squat(flexion_max=40.0, fppa_max=10.0), "single-leg-squat")
     assert r.reps and not any(rep.excluded for rep in r.reps)
+
+
+def _filmed_from_afar(seq, scale: float, sigma_px: float, seed: int):
+    centre = np.array([500.0, 500.0])
+    xy = centre + (seq.image_xy - centre) * scale
+    return replace(seq, image_xy=xy + np.random.default_rng(seed).normal(0, sigma_px, xy.shape))
+
+
+@pytest.mark.parametrize(("scale", "sigma_px", "flagged"), [
+    (1.0, 0.0, False), (1.0, 1.0, False), (0.5, 1.0, False), (0.4, 2.0, True), (0.3, 3.0, True)])
+@pytest.mark.parametrize("seed", range(3))
+def test_knee_jitter_is_flagged_with_the_peak_bias_it_causes(scale, sigma_px, flagged, seed):
+    """Landmark jitter inflates a rep's peak FPPA (the peak of a noisy curve); when the knee
+    angle jitters by more than FPPA_JITTER_SD_DEG the result says so and by how much the peaks
+    read high, and that figure is within 2 deg of the actual excess (true peak: 14 deg)."""
+    from movescreen.screens.common import PEAK_BIAS_PER_SD
+
+    seq = _filmed_from_afar(single_leg_squat(stance="left", fppa_max=14.0), scale, sigma_px,
+                            seed)
+    r = analyse_pose(seq, "single-leg-squat")
+    flags = [f for f in r.quality if f.code == "fppa_jitter"]
+    assert bool(flags) == flagged
+    excess = r.legs["left"].metrics["fppa_peak_deg"].median - 14.0
+    if flagged:
+        (flag,) = flags
+        jitter = float(flag.message.split("±")[1].split("°")[0])
+        assert abs(PEAK_BIAS_PER_SD * jitter - excess) <= 2.0
+        assert f"read high by about {PEAK_BIAS_PER_SD * jitter:.0f}°" in flag.message
+    else:
+        assert excess < 2.0

@@ -220,10 +220,32 @@ MIRROR_FALLBACK_NOTE = 0.05  # share of frames without the mirror pass worth a n
 MIRROR_FALLBACK_WARN = 0.25  # and worth a warning
 
 
+# [proposed] knee-angle jitter (robust SD, deg) above which peak FPPA reads >= ~3 deg high
+FPPA_JITTER_SD_DEG = 2.0
+# how far the peak of a rep's filtered FPPA reads above the true peak, per degree of jitter SD
+# (synthetic single-leg squats, 30 fps, 6 Hz conditioning: tests/test_single_leg_squat_synthetic)
+PEAK_BIAS_PER_SD = 1.4
+
+
+def fppa_jitter_deg(p: Prepared) -> float:
+    """The knee FPPA's frame-to-frame jitter: robust SD of the unfiltered angle about the
+    filtered one, both knees pooled (NaN if unknown). The movement itself is far slower than
+    the filter's cutoff, so what the filter removes is the landmarks' jitter."""
+    raw = compute_kinematics(condition(p.seq, ConditioningOptions(cutoff_hz=None)))
+    return robust_sd(np.concatenate([raw.fppa[s] - p.k.fppa[s] for s in SIDES]))
+
+
 def quality_flags(p: Prepared) -> None:
-    """Flags about the recording itself: view, frame rate, visibility, gaps."""
+    """Flags about the recording itself: view, frame rate, visibility, gaps, jitter."""
     clip = p.seq.clip
     flags = p.flags
+    jitter = fppa_jitter_deg(p) if p.view.view != "sagittal" else float("nan")
+    if jitter > FPPA_JITTER_SD_DEG:
+        flags.append(Flag(code="fppa_jitter", severity="warning", message=(
+            f"The knee angle jitters by ±{jitter:.1f}° from frame to frame (a small or distant "
+            "person, low light or motion blur): peak FPPA values read high by about "
+            f"{PEAK_BIAS_PER_SD * jitter:.0f}°. Film closer, with the body filling at least "
+            "half of the picture's height, in good light.")))
     if p.view.view != "frontal":
         sev = "error" if p.view.view == "sagittal" else "warning"
         flags.append(Flag(code="view", severity=sev, message=(
