@@ -117,7 +117,7 @@ STILL_SPEED_MARGIN = 1.1
 
 
 @dataclass(frozen=True)
-class Limits:
+class ContactLimits:
     """The thresholds of :func:`detect_flights` for a foot signal of a given jitter."""
 
     airborne: float = AIRBORNE
@@ -125,7 +125,7 @@ class Limits:
     still_speed: float = STILL_SPEED
 
     @classmethod
-    def for_noise(cls, raw_noise: float, fps: float, cutoff_hz: float | None) -> "Limits":
+    def for_noise(cls, raw_noise: float, fps: float, cutoff_hz: float | None) -> "ContactLimits":
         """Each threshold at least its multiple of the jitter left after the low-pass filter
         (``raw_noise``: the unfiltered foot's jitter, leg lengths)."""
         if not np.isfinite(raw_noise) or raw_noise <= 0 or not np.isfinite(fps) or fps <= 0:
@@ -181,7 +181,7 @@ def detect_flights(t: Array, foot_y: Array, foot_x: Array, leg_length_px: float,
                               mode="nearest")
     # a small or distant person's foot landmark jitters by a sizeable part of a leg length:
     # the thresholds rise with the measured jitter, never below their values for a sharp foot
-    lim = Limits.for_noise(foot_noise(h, raw), 1.0 / frame, cutoff_hz)
+    lim = ContactLimits.for_noise(foot_noise(h, raw), 1.0 / frame, cutoff_hz)
     # on the ground: standing still, or down at the lowest level around (a landing foot that
     # rolls from heel to toe is not still, but it is low); never while the body free-falls
     speed = foot_speed(t, foot_y, foot_x, leg_length_px)

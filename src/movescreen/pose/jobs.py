@@ -20,7 +20,7 @@ from numpy.typing import NDArray
 
 from ..results import ModelInfo, PersonInfo
 from ..video import Frame, VideoInfo, iter_frames, prefetch
-from .landmarker import PassRecorder, PoseArrays, PoseOptions, track_frames
+from .landmarker import PassRecorder, PoseArrays, PoseOptions
 from .models import ModelBundle
 
 
@@ -91,12 +91,7 @@ Report = Callable[[int, int | None], None]
 
 def run_pose_job(job: PoseJob, report: Report | None = None) -> PoseChunk:
     """Decode the job's segment and track the person in it (the executor's job function)."""
-    wall0, cpu0 = time.perf_counter(), time.process_time()
-    on_frame = None if report is None else (lambda n: report(n, job.frames_estimate))
-    frames = prefetch(_frames(job), depth=2)
-    arrays, person, model = track_frames(frames, job.model, job.video.width, job.video.height,
-                                         job.options, job.mirrored, on_frame)
-    return _chunk(job, arrays, person, model, wall0, cpu0)
+    return run_pose_group(PoseJobGroup((job,), parallel=False), report)[0]
 
 
 def _frames(job: PoseJob) -> Iterator[Frame]:

@@ -9,7 +9,6 @@ rejected, so a bystander never takes over.
 """
 
 import os
-from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 import cv2
@@ -401,19 +400,3 @@ class PassRecorder:
 
     def __exit__(self, *exc: object) -> None:
         self.tracker.close()
-
-
-def track_frames(frames: Iterable[Frame], model: ModelBundle, width: int, height: int,
-                 options: PoseOptions | None = None, mirrored: bool = False,
-                 on_frame: Callable[[int], None] | None = None,
-                 ) -> tuple[PoseArrays, PersonInfo, ModelInfo]:
-    """Run the tracker over ``frames``; returns the stacked arrays and who was tracked.
-
-    ``on_frame(n)`` is called after each frame with the number of frames done.
-    """
-    with PassRecorder(model, width, height, options, mirrored) as rec:
-        for frame in frames:
-            rec.add(frame)
-            if on_frame is not None:
-                on_frame(len(rec.arrays.t))
-        return rec.finish()

@@ -220,6 +220,7 @@ MIRROR_FALLBACK_NOTE = 0.05  # share of frames without the mirror pass worth a n
 MIRROR_FALLBACK_WARN = 0.25  # and worth a warning
 
 
+UNFILTERED = ConditioningOptions(cutoff_hz=None)  # gap-filled, not low-passed
 # [proposed] knee-angle jitter (robust SD, deg) above which peak FPPA reads >= ~3 deg high
 FPPA_JITTER_SD_DEG = 2.0
 # how far the peak of a rep's filtered FPPA reads above the true peak, per degree of jitter SD
@@ -231,7 +232,7 @@ def fppa_jitter_deg(p: Prepared) -> float:
     """The knee FPPA's frame-to-frame jitter: robust SD of the unfiltered angle about the
     filtered one, both knees pooled (NaN if unknown). The movement itself is far slower than
     the filter's cutoff, so what the filter removes is the landmarks' jitter."""
-    raw = compute_kinematics(condition(p.seq, ConditioningOptions(cutoff_hz=None)))
+    raw = compute_kinematics(condition(p.seq, UNFILTERED))
     return robust_sd(np.concatenate([raw.fppa[s] - p.k.fppa[s] for s in SIDES]))
 
 

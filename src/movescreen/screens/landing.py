@@ -31,6 +31,7 @@ from ..signals import nanmedian
 from ..time_scale import TimeScale, apparent_gravity, in_video_time, real_time
 from .common import (
     FRONTAL_METRICS,
+    UNFILTERED,
     Overrides,
     Prepared,
     conditioned_kinematics,
@@ -55,7 +56,6 @@ STABLE_FOR_S = 0.5
 SPEED_BASE_S = 0.2  # central difference over this span, to keep landmark jitter out
 # landings are fast: a 12 Hz low-pass keeps the impact (6 Hz would smear contact by ~40 ms)
 LANDING_CONDITIONING = ConditioningOptions(cutoff_hz=12.0)
-RAW = ConditioningOptions(cutoff_hz=None)  # gap-filled, unfiltered: for the ballistic fit
 DROP_LEVEL = 0.25  # landed this many leg lengths lower than took off: a drop, not a jump
 # What a real flight is, per test; anything less is a step, a shuffle or a tracking glitch,
 # kept apart (ScreenResult.steps), never a landing:
@@ -311,7 +311,7 @@ def _analyse(seq: PoseSequence, ov: Overrides, options: ConditioningOptions,
     airborne = free_fall(k.t, k.hip_y, length_px / world_leg)
     scale = apparent_gravity(k.t, k.hip_y, lowest_foot(k.foot_low_y), length_px,
                              length_px / world_leg)
-    raw = compute_kinematics(_restrict_like(condition(seq, RAW), pose))
+    raw = compute_kinematics(_restrict_like(condition(seq, UNFILTERED), pose))
     if test == "single-leg-hop":
         foot = ov.leg or hopping_foot(k.t, k.foot_low_y, k.ankle_x, length_px)
         foot_y, foot_x, raw_y = k.foot_low_y[foot], k.ankle_x[foot], raw.foot_low_y[foot]
